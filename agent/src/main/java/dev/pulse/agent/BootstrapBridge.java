@@ -1,0 +1,98 @@
+package dev.pulse.agent;
+
+import dev.pulse.agent.bridge.Bridge;
+import dev.pulse.agent.bridge.Hooks;
+import java.io.File;
+import java.io.IOException;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Method;
+import java.security.ProtectionDomain;
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.loading.ClassInjector;
+
+/**
+ * Puts the bridge classes into the bootstrap class loader, so that advice woven into a class of
+ * any loader resolves them. Must run before anything touches {@link Bridge}: this class names it
+ * only as a string until the injection is done.
+ */
+final class BootstrapBridge {
+
+    private static final String[] CLASSES = {
+        "dev.pulse.agent.bridge.Bridge",
+        "dev.pulse.agent.bridge.Hooks",
+        "dev.pulse.agent.bridge.Hooks$1",
+    };
+
+    private static final String INTERNAL_PACKAGE = "jdk.internal.misc";
+
+    private BootstrapBridge() {
+    }
+
+    static void inject(Instrumentation instrumentation) throws IOException {
+        if (alreadyInBootstrap()) {
+            return;
+        }
+        ClassFileLocator agentJar = ClassFileLocator.ForClassLoader.of(BootstrapBridge.class.getClassLoader());
+        Map<String, byte[]> types = new LinkedHashMap<>();
+        for (String name : CLASSES) {
+            types.put(name, agentJar.locate(name).resolve());
+        }
+        if (defineInBootstrap(instrumentation, types)) {
+            return;
+        }
+        // Fallback: appending a jar to the boot class path makes the JVM print a warning and
+        // turns off class data sharing for the host's own classes.
+        File folder = Files.createTempDirectory("pulse-bridge").toFile();
+        folder.deleteOnExit();
+        ClassInjector.UsingInstrumentation
+                .of(folder, ClassInjector.UsingInstrumentation.Target.BOOTSTRAP, instrumentation)
+                .injectRaw(types);
+        for (File file : folder.listFiles()) {
+            file.deleteOnExit();
+        }
+    }
+
+    /**
+     * Defines the classes in the bootstrap loader through the JDK's internal Unsafe, exported for
+     * this purpose to the agent's module with the Instrumentation the JVM handed us. (Byte Buddy's
+     * own Unsafe injector goes through sun.misc.Unsafe, which JDK 24+ warns about on stderr.)
+     */
+    private static boolean defineInBootstrap(Instrumentation instrumentation, Map<String, byte[]> types) {
+        try {
+            Module javaBase = Object.class.getModule();
+            Module agent = BootstrapBridge.class.getModule();
+            instrumentation.redefineModule(javaBase, Set.of(), Map.of(INTERNAL_PACKAGE, Set.of(agent)), Map.of(),
+                    Set.of(), Map.of());
+            Class<?> unsafeType = Class.forName(INTERNAL_PACKAGE + ".Unsafe");
+            Object unsafe = unsafeType.getMethod("getUnsafe").invoke(null);
+            Method define = unsafeType.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
+                    ClassLoader.class, ProtectionDomain.class);
+            for (Map.Entry<String, byte[]> type : types.entrySet()) {
+                byte[] bytes = type.getValue();
+                define.invoke(unsafe, type.getKey(), bytes, 0, bytes.length, null, null);
+            }
+            return true;
+        } catch (Throwable e) {
+            return false;
+        }
+    }
+
+    private static boolean alreadyInBootstrap() {
+        try {
+            Class.forName(CLASSES[0], false, null);
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    /** Only to be called after {@link #inject}. */
+    static boolean install(Hooks hooks) {
+        return Bridge.install(hooks);
+    }
+
+}

@@ -1,0 +1,45 @@
+package dev.pulse.agent.bridge;
+
+/**
+ * The one class that woven code calls. It is injected into the bootstrap class loader, so
+ * advice inlined into classes of any loader can reach it, and it references JDK types only.
+ *
+ * <p>Until the agent installs its hooks every call is a no-op on {@link Hooks#NONE}.
+ */
+public final class Bridge {
+
+    private static volatile Hooks hooks = Hooks.NONE;
+
+    private Bridge() {
+    }
+
+    /** Installs the agent's hooks; the first installation wins, later ones return false. */
+    public static synchronized boolean install(Hooks installed) {
+        if (hooks != Hooks.NONE) {
+            return false;
+        }
+        hooks = installed;
+        return true;
+    }
+
+    /** True once an agent has installed its hooks in this JVM. */
+    public static boolean installed() {
+        return hooks != Hooks.NONE;
+    }
+
+    public static long timerEnter(int timer) {
+        return hooks.timerEnter(timer);
+    }
+
+    public static void timerExit(int timer, long token, Throwable thrown) {
+        hooks.timerExit(timer, token, thrown);
+    }
+
+    public static void instanceCreated(int source, Object instance) {
+        hooks.instanceCreated(source, instance);
+    }
+
+    public static void classInitialized(int source, Class<?> type) {
+        hooks.classInitialized(source, type);
+    }
+}

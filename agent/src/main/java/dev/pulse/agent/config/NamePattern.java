@@ -1,0 +1,52 @@
+package dev.pulse.agent.config;
+
+import java.util.regex.Pattern;
+
+/**
+ * A name with optional {@code *} wildcards. In a class name a {@code *} stays within one
+ * package segment, as in an import: {@code com.acme.*Worker} matches
+ * {@code com.acme.JobWorker} but not {@code com.acme.sub.JobWorker}.
+ */
+public final class NamePattern {
+
+    private final String text;
+    private final Pattern regex;
+
+    private NamePattern(String text, Pattern regex) {
+        this.text = text;
+        this.regex = regex;
+    }
+
+    static NamePattern of(String text) {
+        StringBuilder regex = new StringBuilder();
+        for (String literal : text.split("\\*", -1)) {
+            if (regex.length() > 0) {
+                regex.append("[^.]*");
+            }
+            regex.append(Pattern.quote(literal));
+        }
+        return new NamePattern(text, Pattern.compile(regex.toString()));
+    }
+
+    public boolean isExact() {
+        return text.indexOf('*') < 0;
+    }
+
+    public String text() {
+        return text;
+    }
+
+    /** The pattern as a Java regular expression over the whole name. */
+    public String regex() {
+        return regex.pattern();
+    }
+
+    public boolean matches(String name) {
+        return regex.matcher(name).matches();
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+}

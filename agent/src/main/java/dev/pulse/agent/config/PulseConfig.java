@@ -1,0 +1,336 @@
+package dev.pulse.agent.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Pattern;
+
+/** The agent's configuration, validated: every value here is known to be usable. */
+public final class PulseConfig {
+
+    static final String ENABLED = "pulse.enabled";
+    static final String SERVICE = "pulse.service";
+    static final String HTTP_HOST = "pulse.http.host";
+    static final String HTTP_PORT = "pulse.http.port";
+    static final String SAMPLE_INTERVAL = "pulse.sample.interval";
+    static final String TIMER_BUCKETS = "pulse.timer.buckets";
+
+    /** Keys with a fixed name; the others are sections such as pulse.timer.&lt;operation&gt;. */
+    static final List<String> FIXED_KEYS =
+            List.of(ENABLED, SERVICE, HTTP_HOST, HTTP_PORT, SAMPLE_INTERVAL, TIMER_BUCKETS);
+
+    static final double[] DEFAULT_BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
+
+    private static final String KNOWN_KEYS = String.join(", ", FIXED_KEYS)
+            + ", pulse.timer.<operation>, pulse.timer.<operation>.stall, pulse.queue.<name>, pulse.sql.<name>."
+            + String.join("|", SqlSettings.ATTRIBUTES);
+    private static final Pattern NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+    private static final String STALL_SUFFIX = ".stall";
+    private static final String SEGMENT = "[A-Za-z_$*][A-Za-z0-9_$*]*";
+    private static final Pattern TYPE = Pattern.compile(SEGMENT + "(\\." + SEGMENT + ")*");
+    private static final Pattern METHOD = Pattern.compile(SEGMENT);
+    private static final String IDENTIFIER = "[A-Za-z_$][A-Za-z0-9_$]*";
+    private static final Pattern CLASS_NAME = Pattern.compile(IDENTIFIER + "(\\." + IDENTIFIER + ")*");
+    private static final Pattern FIELD = Pattern.compile(IDENTIFIER);
+    private static final String TIMER_EXPECTED = "<class pattern>#<method pattern>[,<method pattern>...]"
+            + " such as com.acme.*Worker#process*";
+    private static final String QUEUE_EXPECTED = "<class>#<field> such as com.acme.JobWorker#jobs";
+
+    private final boolean enabled;
+    private final String service;
+    private final String httpHost;
+    private final int httpPort;
+    private final Duration sampleInterval;
+    private final double[] buckets;
+    private final List<TimerConfig> timers;
+    private final List<QueueConfig> queues;
+    private final List<SqlGaugeConfig> sqlGauges;
+
+    private PulseConfig(Builder builder) {
+        this.enabled = builder.enabled;
+        this.service = builder.service;
+        this.httpHost = builder.httpHost;
+        this.httpPort = builder.httpPort;
+        this.sampleInterval = builder.sampleInterval;
+        this.buckets = builder.buckets;
+        this.timers = Collections.unmodifiableList(builder.timers);
+        this.queues = Collections.unmodifiableList(builder.queues);
+        this.sqlGauges = Collections.unmodifiableList(builder.sqlGauges);
+    }
+
+    /** Reads the file named in the agent argument, then system properties, then the environment. */
+    public static PulseConfig load(String agentArgument) throws ConfigException {
+        return from(ConfigSources.collect(agentArgument, System.getProperties(), System.getenv()),
+                defaultServiceName(System.getProperty("sun.java.command")));
+    }
+
+    /**
+     * The configuration of one Properties object, as if every key came from {@code origin}; timers
+     * and queues are numbered in key order.
+     */
+    public static PulseConfig from(Properties properties, String origin) throws ConfigException {
+        Map<String, Setting> settings = new LinkedHashMap<>();
+        for (String key : new java.util.TreeSet<>(properties.stringPropertyNames())) {
+            settings.put(key, new Setting(key, properties.getProperty(key).trim(), origin));
+        }
+        return from(settings, defaultServiceName(null));
+    }
+
+    static PulseConfig from(Map<String, Setting> settings, String defaultService) throws ConfigException {
+        Builder builder = new Builder(defaultService);
+        for (Setting setting : settings.values()) {
+            builder.apply(setting);
+        }
+        builder.finish();
+        return new PulseConfig(builder);
+    }
+
+    /** The main jar's file name without ".jar", else the main class's simple name. */
+    static String defaultServiceName(String javaCommand) {
+        if (javaCommand == null || javaCommand.trim().isEmpty()) {
+            return "java";
+        }
+        String main = javaCommand.trim().split("\\s+")[0];
+        if (main.endsWith(".jar")) {
+            String file = main.substring(Math.max(main.lastIndexOf('/'), main.lastIndexOf('\\')) + 1);
+            return file.substring(0, file.length() - ".jar".length());
+        }
+        return main.substring(main.lastIndexOf('.') + 1);
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    public String service() {
+        return service;
+    }
+
+    public String httpHost() {
+        return httpHost;
+    }
+
+    /** 0 means no endpoint. */
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public Duration sampleInterval() {
+        return sampleInterval;
+    }
+
+    public double[] buckets() {
+        return buckets.clone();
+    }
+
+    public List<TimerConfig> timers() {
+        return timers;
+    }
+
+    public List<QueueConfig> queues() {
+        return queues;
+    }
+
+    public List<SqlGaugeConfig> sqlGauges() {
+        return sqlGauges;
+    }
+
+    private static final class Builder {
+        boolean enabled = true;
+        String service;
+        String httpHost = "0.0.0.0";
+        int httpPort = 9464;
+        Duration sampleInterval = Duration.ofSeconds(5);
+        double[] buckets = DEFAULT_BUCKETS.clone();
+        final List<TimerConfig> timers = new ArrayList<>();
+        final List<QueueConfig> queues = new ArrayList<>();
+        final List<SqlGaugeConfig> sqlGauges = new ArrayList<>();
+        private final Map<String, Setting> stalls = new LinkedHashMap<>();
+        private final Map<String, SqlSettings> sql = new LinkedHashMap<>();
+
+        Builder(String defaultService) {
+            this.service = defaultService;
+        }
+
+        void apply(Setting setting) throws ConfigException {
+            String key = setting.key();
+            switch (key) {
+                case ENABLED:
+                    enabled = parseBoolean(setting);
+                    return;
+                case SERVICE:
+                    service = requireNonEmpty(setting, "a service name");
+                    return;
+                case HTTP_HOST:
+                    httpHost = requireNonEmpty(setting, "a host name or address such as 127.0.0.1");
+                    return;
+                case HTTP_PORT:
+                    httpPort = parsePort(setting);
+                    return;
+                case SAMPLE_INTERVAL:
+                    sampleInterval = Durations.parse(setting);
+                    return;
+                case TIMER_BUCKETS:
+                    buckets = parseBuckets(setting);
+                    return;
+                default:
+                    break;
+            }
+            if (key.startsWith(ConfigSources.SECTION_TIMER) && key.endsWith(STALL_SUFFIX)) {
+                String operation = key.substring(ConfigSources.SECTION_TIMER.length(), key.length() - STALL_SUFFIX.length());
+                stalls.put(checkedName(setting, operation, ConfigSources.SECTION_TIMER, "an operation"), setting);
+            } else if (key.startsWith(ConfigSources.SECTION_TIMER)) {
+                timers.add(parseTimer(setting, sectionName(setting, ConfigSources.SECTION_TIMER, "an operation")));
+            } else if (key.startsWith(ConfigSources.SECTION_SQL)) {
+                String rest = key.substring(ConfigSources.SECTION_SQL.length());
+                int dot = rest.lastIndexOf('.');
+                String attribute = dot < 0 ? "" : rest.substring(dot + 1);
+                if (!SqlSettings.ATTRIBUTES.contains(attribute)) {
+                    throw unknownKey(setting);
+                }
+                String name = checkedName(setting, rest.substring(0, dot), ConfigSources.SECTION_SQL, "an SQL gauge");
+                sql.computeIfAbsent(name, SqlSettings::new).put(attribute, setting);
+            } else if (key.startsWith(ConfigSources.SECTION_QUEUE)) {
+                queues.add(parseQueue(setting, sectionName(setting, ConfigSources.SECTION_QUEUE, "a queue")));
+            } else {
+                throw unknownKey(setting);
+            }
+        }
+
+        /** Checks what needs every key seen: stall thresholds name configured timers. */
+        void finish() throws ConfigException {
+            for (Map.Entry<String, Setting> stall : stalls.entrySet()) {
+                Setting setting = stall.getValue();
+                Duration threshold = Durations.parse(setting);
+                boolean found = false;
+                for (int i = 0; i < timers.size(); i++) {
+                    if (timers.get(i).operation().equals(stall.getKey())) {
+                        timers.set(i, timers.get(i).withStall(threshold));
+                        found = true;
+                    }
+                }
+                if (!found) {
+                    throw new ConfigException(setting.origin() + ": " + setting.key() + ": expected a configured"
+                            + " timer " + ConfigSources.SECTION_TIMER + stall.getKey() + ", found none");
+                }
+            }
+            for (SqlSettings gauge : sql.values()) {
+                sqlGauges.add(gauge.build());
+            }
+        }
+
+        private static ConfigException unknownKey(Setting setting) {
+            return new ConfigException(setting.origin() + ": " + setting.key() + ": unknown key; known keys are "
+                    + KNOWN_KEYS);
+        }
+
+        private static String sectionName(Setting setting, String section, String what) throws ConfigException {
+            return checkedName(setting, setting.key().substring(section.length()), section, what);
+        }
+
+        private static String checkedName(Setting setting, String name, String section, String what)
+                throws ConfigException {
+            if (!NAME.matcher(name).matches()) {
+                throw new ConfigException(setting.origin() + ": " + setting.key() + ": expected " + what
+                        + " name of letters, digits and _ after " + section + ", found \"" + name + "\"");
+            }
+            return name;
+        }
+
+        private static boolean parseBoolean(Setting setting) throws ConfigException {
+            switch (setting.value().toLowerCase(Locale.ROOT)) {
+                case "true":
+                    return true;
+                case "false":
+                    return false;
+                default:
+                    throw ConfigException.expected(setting, "true or false");
+            }
+        }
+
+        private static String requireNonEmpty(Setting setting, String expected) throws ConfigException {
+            if (setting.value().isEmpty()) {
+                throw ConfigException.expected(setting, expected);
+            }
+            return setting.value();
+        }
+
+        private static int parsePort(Setting setting) throws ConfigException {
+            try {
+                int port = Integer.parseInt(setting.value());
+                if (port >= 0 && port <= 65535) {
+                    return port;
+                }
+            } catch (NumberFormatException e) {
+                // reported below, with the value
+            }
+            throw ConfigException.expected(setting, "0..65535");
+        }
+
+        private static double[] parseBuckets(Setting setting) throws ConfigException {
+            String expected = "increasing positive numbers separated by commas, such as 0.01,0.1,1,10";
+            String[] parts = setting.value().split(",");
+            double[] bounds = new double[parts.length];
+            try {
+                for (int i = 0; i < parts.length; i++) {
+                    bounds[i] = Double.parseDouble(parts[i].trim());
+                    boolean increasing = i == 0 || bounds[i] > bounds[i - 1];
+                    if (!(bounds[i] > 0) || Double.isInfinite(bounds[i]) || !increasing) {
+                        throw ConfigException.expected(setting, expected);
+                    }
+                }
+            } catch (NumberFormatException e) {
+                throw ConfigException.expected(setting, expected);
+            }
+            return bounds;
+        }
+
+        private static TimerConfig parseTimer(Setting setting, String operation) throws ConfigException {
+            String value = setting.value();
+            int hash = value.indexOf('#');
+            if (hash < 0 || value.indexOf('#', hash + 1) >= 0) {
+                throw ConfigException.expected(setting, TIMER_EXPECTED);
+            }
+            String type = value.substring(0, hash).trim();
+            boolean subtypes = type.endsWith("+");
+            if (subtypes) {
+                type = type.substring(0, type.length() - 1);
+            }
+            if (!TYPE.matcher(type).matches() || (subtypes && type.indexOf('*') >= 0)) {
+                throw ConfigException.expected(setting, TIMER_EXPECTED
+                        + " (Name+ takes an exact class name)");
+            }
+            List<NamePattern> methods = new ArrayList<>();
+            for (String method : value.substring(hash + 1).split(",", -1)) {
+                String trimmed = method.trim();
+                if (!METHOD.matcher(trimmed).matches()) {
+                    throw ConfigException.expected(setting, TIMER_EXPECTED);
+                }
+                methods.add(NamePattern.of(trimmed));
+            }
+            return new TimerConfig(operation, new TypePattern(NamePattern.of(type), subtypes), methods, null);
+        }
+
+        private static QueueConfig parseQueue(Setting setting, String name) throws ConfigException {
+            String[] parts = setting.value().split("#", -1);
+            if (parts.length != 2 || !CLASS_NAME.matcher(parts[0].trim()).matches()
+                    || !FIELD.matcher(parts[1].trim()).matches()) {
+                throw ConfigException.expected(setting, QUEUE_EXPECTED);
+            }
+            return new QueueConfig(name, parts[0].trim(), parts[1].trim());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PulseConfig{enabled=" + enabled + ", service=" + service + ", http=" + httpHost + ":" + httpPort
+                + ", interval=" + sampleInterval + ", buckets=" + Arrays.toString(buckets) + ", timers=" + timers
+                + ", queues=" + queues + "}";
+    }
+}

@@ -1,0 +1,153 @@
+package dev.pulse.agent.metrics;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The calls of one operation that are running now: a fixed table of slots, one per call, each
+ * holding the call's start time, its thread, and the end time of the last call that returned
+ * normally from it. Entering claims a free slot with one compare-and-set, leaving releases it
+ * with plain ordered stores: no allocation and no lock on the timed call. The scrape and the
+ * sampler read the table to find the oldest running call and stuck threads.
+ *
+ * <p>Slots sit a cache line apart so threads entering at once do not contend. Calls beyond
+ * {@link #SLOTS} at once are still timed and counted in flight, but have no age.
+ */
+final class InflightCalls {
+
+    static final int SLOTS = 64;
+    private static final int SLOT_MASK = SLOTS - 1;
+    /** Longs per slot: 64 bytes, one cache line. [0] start, [1] end of the last normal return. */
+    private static final int STRIDE = 8;
+    /** References per slot: a cache line even with uncompressed pointers. */
+    private static final int REF_STRIDE = 8;
+    /**
+     * The token's low bits are a tag: 1..SLOTS name the slot, UNTRACKED a call without one, and
+     * 0 (the value a suppressed enter advice leaves) a call that was never entered. The rest of
+     * the token is the start time, to a precision of 128 ns, for calls without a slot.
+     */
+    private static final long TAG_MASK = 0x7F;
+    private static final int UNTRACKED = 0x7F;
+    private static final int NOT_ENTERED = 0;
+    private static final long FREE = 0L;
+
+    private final AtomicLongArray cells = new AtomicLongArray((SLOTS + 1) * STRIDE);
+    private final AtomicReferenceArray<Thread> threads = new AtomicReferenceArray<>((SLOTS + 1) * REF_STRIDE);
+    private final LongAdder untracked = new LongAdder();
+    private volatile long untrackedLastSuccess;
+
+    /** Claims a slot for a call starting at {@code now}; the token goes back to {@link #exit}. */
+    long enter(long now) {
+        Thread thread = Thread.currentThread();
+        long start = now == FREE ? 1 : now;
+        @SuppressWarnings("deprecation") // Thread.threadId() is Java 19+; any spread of starting slots will do
+        int hint = (int) thread.getId();
+        for (int probe = 0; probe < SLOTS; probe++) {
+            int slot = (hint + probe) & SLOT_MASK;
+            int cell = cell(slot);
+            if (cells.get(cell) == FREE && cells.compareAndSet(cell, FREE, start)) {
+                threads.lazySet(ref(slot), thread);
+                return (now & ~TAG_MASK) | (slot + 1);
+            }
+        }
+        untracked.increment();
+        return (now & ~TAG_MASK) | UNTRACKED;
+    }
+
+    /** False for the token of an enter that never ran: such a call has nothing to record. */
+    static boolean entered(long token) {
+        return (token & TAG_MASK) != NOT_ENTERED;
+    }
+
+    /** Releases the call's slot; returns its start time. Only for tokens that {@link #entered}. */
+    long exit(long token, long end, boolean returnedNormally) {
+        int tag = (int) (token & TAG_MASK);
+        if (tag == UNTRACKED) {
+            untracked.decrement();
+            if (returnedNormally) {
+                untrackedLastSuccess = end;
+            }
+            return token & ~TAG_MASK;
+        }
+        int slot = tag - 1;
+        int cell = cell(slot);
+        long start = cells.get(cell);
+        if (returnedNormally) {
+            cells.lazySet(cell + 1, end);
+        }
+        threads.lazySet(ref(slot), null);
+        cells.lazySet(cell, FREE);
+        return start;
+    }
+
+    /** Calls running now. */
+    long count() {
+        long count = untracked.sum();
+        for (int slot = 0; slot < SLOTS; slot++) {
+            if (cells.get(cell(slot)) != FREE) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** Age in nanoseconds of the longest-running call with a slot, 0 when none runs. */
+    long oldestAgeNanos(long now) {
+        long oldest = 0;
+        for (int slot = 0; slot < SLOTS; slot++) {
+            long start = cells.get(cell(slot));
+            if (start != FREE) {
+                oldest = Math.max(oldest, now - start);
+            }
+        }
+        return oldest;
+    }
+
+    /** nanoTime at the end of the last call that returned normally, or 0 if none has. */
+    long lastSuccessNanos() {
+        long last = untrackedLastSuccess;
+        for (int slot = 0; slot < SLOTS; slot++) {
+            long end = cells.get(cell(slot) + 1);
+            if (end != 0 && (last == 0 || end - last > 0)) {
+                last = end;
+            }
+        }
+        return last;
+    }
+
+    /** The running call in {@code slot}, or null; reads its start and thread consistently. */
+    Call call(int slot) {
+        int cell = cell(slot);
+        long start = cells.get(cell);
+        if (start == FREE) {
+            return null;
+        }
+        Thread thread = threads.get(ref(slot));
+        if (thread == null || cells.get(cell) != start) {
+            return null;
+        }
+        return new Call(slot, start, thread);
+    }
+
+    private static int cell(int slot) {
+        return (slot + 1) * STRIDE;
+    }
+
+    private static int ref(int slot) {
+        return (slot + 1) * REF_STRIDE;
+    }
+
+    /** A running call, as the sampler sees it. */
+    static final class Call {
+        final int slot;
+        final long start;
+        final Thread thread;
+
+        Call(int slot, long start, Thread thread) {
+            this.slot = slot;
+            this.start = start;
+            this.thread = thread;
+        }
+    }
+}

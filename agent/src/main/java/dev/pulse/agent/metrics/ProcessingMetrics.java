@@ -1,0 +1,183 @@
+package dev.pulse.agent.metrics;
+
+import dev.pulse.agent.config.TimerConfig;
+import io.prometheus.metrics.config.PrometheusProperties;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Labels;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The timers: duration, errors, calls in flight, the oldest running call and the last normal
+ * return, per operation. {@link #enter} and {@link #exit} run inside the host's timed methods,
+ * so everything they touch is resolved here, up front, into arrays indexed by the timer id woven
+ * into the call site: two clock reads, a slot claimed and released, a histogram bucket bumped.
+ */
+public final class ProcessingMetrics {
+
+    /** Distinct exception labels per operation; more are counted as "other". */
+    static final int MAX_EXCEPTION_LABELS = 20;
+    static final String OTHER_EXCEPTION = "other";
+
+    private final Operation[] operations;
+    private final Histogram duration;
+    private final Counter errors;
+    private final GaugeWithCallback inflight;
+    private final GaugeWithCallback oldest;
+    private final GaugeWithCallback lastSuccess;
+    private final SelfMetrics self;
+    private final ClassValue<CounterDataPoint[]> errorPoints = new ClassValue<CounterDataPoint[]>() {
+        @Override
+        protected CounterDataPoint[] computeValue(Class<?> type) {
+            return new CounterDataPoint[operations.length];
+        }
+    };
+
+    public ProcessingMetrics(List<TimerConfig> timers, double[] buckets, Labels constLabels,
+            PrometheusProperties properties, SelfMetrics self) {
+        this.self = self;
+        this.duration = Histogram.builder(properties)
+                .name("pulse_processing_duration_seconds")
+                .help("Time of each call of a timed method.")
+                .labelNames("operation")
+                .constLabels(constLabels)
+                .classicOnly()
+                .classicUpperBounds(buckets)
+                .withoutExemplars()
+                .build();
+        this.errors = Counter.builder(properties)
+                .name("pulse_processing_errors_total")
+                .help("Calls of a timed method that ended by throwing.")
+                .labelNames("operation", "exception")
+                .constLabels(constLabels)
+                .withoutExemplars()
+                .build();
+        this.operations = new Operation[timers.size()];
+        for (int i = 0; i < operations.length; i++) {
+            String name = timers.get(i).operation();
+            operations[i] = new Operation(name, duration.labelValues(name));
+        }
+        this.inflight = GaugeWithCallback.builder(properties)
+                .name("pulse_processing_inflight")
+                .help("Calls of a timed method running now.")
+                .labelNames("operation")
+                .constLabels(constLabels)
+                .callback(callback -> {
+                    for (Operation operation : operations) {
+                        callback.call(operation.calls.count(), operation.name);
+                    }
+                })
+                .build();
+        this.oldest = GaugeWithCallback.builder(properties)
+                .name("pulse_processing_oldest_inflight_seconds")
+                .help("Age of the longest-running call of a timed method now; 0 when none runs.")
+                .labelNames("operation")
+                .constLabels(constLabels)
+                .callback(callback -> {
+                    long now = System.nanoTime();
+                    for (Operation operation : operations) {
+                        callback.call(operation.calls.oldestAgeNanos(now) / 1e9, operation.name);
+                    }
+                })
+                .build();
+        this.lastSuccess = GaugeWithCallback.builder(properties)
+                .name("pulse_processing_last_success_timestamp_seconds")
+                .help("When a call of a timed method last returned normally (Unix time).")
+                .labelNames("operation")
+                .constLabels(constLabels)
+                .callback(callback -> {
+                    for (Operation operation : operations) {
+                        long end = operation.calls.lastSuccessNanos();
+                        if (end != 0) {
+                            callback.call(unixSeconds(end), operation.name);
+                        }
+                    }
+                })
+                .build();
+    }
+
+    public void register(PrometheusRegistry registry) {
+        registry.register(duration);
+        registry.register(errors);
+        registry.register(inflight);
+        registry.register(oldest);
+        registry.register(lastSuccess);
+    }
+
+    /** Start of a timed call: returns a token for {@link #exit}. */
+    public long enter(int timer) {
+        return operations[timer].calls.enter(System.nanoTime());
+    }
+
+    public void exit(int timer, long token, Throwable thrown) {
+        long end = System.nanoTime();
+        if (!InflightCalls.entered(token)) {
+            return;
+        }
+        try {
+            Operation operation = operations[timer];
+            long start = operation.calls.exit(token, end, thrown == null);
+            operation.duration.observe((end - start) / 1e9);
+            if (thrown != null) {
+                errorPoint(timer, thrown.getClass()).inc();
+            }
+        } catch (Throwable fault) {
+            self.recordingFault();
+        }
+    }
+
+    /** The running calls of each timer, by timer id, for the stall detector. */
+    InflightCalls calls(int timer) {
+        return operations[timer].calls;
+    }
+
+    String operation(int timer) {
+        return operations[timer].name;
+    }
+
+    /** A nanoTime instant as Unix seconds, through the distance from now on both clocks. */
+    static double unixSeconds(long nanoTime) {
+        long ageNanos = System.nanoTime() - nanoTime;
+        return System.currentTimeMillis() / 1e3 - ageNanos / 1e9;
+    }
+
+    private CounterDataPoint errorPoint(int timer, Class<?> type) {
+        CounterDataPoint[] points = errorPoints.get(type);
+        CounterDataPoint point = points[timer];
+        if (point == null) {
+            // Once per (exception class, operation); racing threads get the same data point.
+            Operation operation = operations[timer];
+            boolean room = operation.exceptionLabels.incrementAndGet() <= MAX_EXCEPTION_LABELS;
+            point = errors.labelValues(operation.name, room ? exceptionLabel(type) : OTHER_EXCEPTION);
+            points[timer] = point;
+        }
+        return point;
+    }
+
+    /** The simple class name; anonymous and local classes keep their binary name's last part. */
+    static String exceptionLabel(Class<?> type) {
+        String simple = type.getSimpleName();
+        if (!simple.isEmpty()) {
+            return simple;
+        }
+        String name = type.getName();
+        return name.substring(name.lastIndexOf('.') + 1);
+    }
+
+    private static final class Operation {
+        final String name;
+        final DistributionDataPoint duration;
+        final InflightCalls calls = new InflightCalls();
+        final AtomicInteger exceptionLabels = new AtomicInteger();
+
+        Operation(String name, DistributionDataPoint duration) {
+            this.name = name;
+            this.duration = duration;
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.pulse.agent.metrics;
+
+import dev.pulse.agent.AgentLog;
+import dev.pulse.agent.config.TimerConfig;
+import dev.pulse.agent.sample.SampleSource;
+import dev.pulse.agent.sample.SampleTask;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Looks, every sampling interval, for calls of an operation with a {@code .stall} threshold that
+ * have run longer than it, and logs each such call once, with its thread's name and stack. The
+ * timed call itself does nothing for this: the detector reads the in-flight table.
+ */
+public final class StallDetector implements SampleSource, SampleTask {
+
+    static final int MAX_FRAMES = 40;
+
+    private final ProcessingMetrics metrics;
+    private final int[] timers;
+    private final long[] thresholds;
+    /** Per watched timer and slot, the start of the call already reported. Sampler thread only. */
+    private final long[][] reported;
+
+    public StallDetector(ProcessingMetrics metrics, List<TimerConfig> configs) {
+        this.metrics = metrics;
+        List<Integer> watched = new ArrayList<>();
+        for (int id = 0; id < configs.size(); id++) {
+            if (configs.get(id).stall().isPresent()) {
+                watched.add(id);
+            }
+        }
+        this.timers = new int[watched.size()];
+        this.thresholds = new long[watched.size()];
+        this.reported = new long[watched.size()][InflightCalls.SLOTS];
+        for (int i = 0; i < timers.length; i++) {
+            timers[i] = watched.get(i);
+            thresholds[i] = configs.get(timers[i]).stall().get().toNanos();
+        }
+    }
+
+    public boolean watchesAnything() {
+        return timers.length > 0;
+    }
+
+    @Override
+    public void register(PrometheusRegistry registry) {
+        // Its signal is pulse_processing_oldest_inflight_seconds, registered with the timers.
+    }
+
+    @Override
+    public List<SampleTask> tasks() {
+        return watchesAnything() ? List.of(this) : List.of();
+    }
+
+    @Override
+    public String name() {
+        return "stall";
+    }
+
+    @Override
+    public void run(Errors errors) {
+        long now = System.nanoTime();
+        for (int i = 0; i < timers.length; i++) {
+            InflightCalls calls = metrics.calls(timers[i]);
+            for (int slot = 0; slot < InflightCalls.SLOTS; slot++) {
+                InflightCalls.Call call = calls.call(slot);
+                if (call != null && now - call.start > thresholds[i] && reported[i][slot] != call.start) {
+                    reported[i][slot] = call.start;
+                    report(metrics.operation(timers[i]), call, now - call.start, thresholds[i]);
+                }
+            }
+        }
+    }
+
+    private static void report(String operation, InflightCalls.Call call, long ageNanos, long thresholdNanos) {
+        StackTraceElement[] stack = call.thread.getStackTrace();
+        StringBuilder text = new StringBuilder()
+                .append("operation ").append(operation)
+                .append(": a call on thread \"").append(call.thread.getName())
+                .append("\" has run for ").append(seconds(ageNanos))
+                .append(" (stall threshold ").append(seconds(thresholdNanos)).append("); its stack:");
+        int frames = Math.min(stack.length, MAX_FRAMES);
+        for (int i = 0; i < frames; i++) {
+            text.append("\n\tat ").append(stack[i]);
+        }
+        if (stack.length > frames) {
+            text.append("\n\t... ").append(stack.length - frames).append(" more");
+        }
+        AgentLog.warnBlock(text.toString());
+    }
+
+    private static String seconds(long nanos) {
+        if (nanos < 1_000_000_000L) {
+            return (nanos / 1_000_000) + "ms";
+        }
+        return String.format(java.util.Locale.ROOT, "%.1fs", nanos / 1e9);
+    }
+}

@@ -1,0 +1,122 @@
+package dev.pulse.agent.sample;
+
+import dev.pulse.agent.config.SqlGaugeConfig;
+import io.prometheus.metrics.model.registry.Collector;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * One {@code pulse.sql.<name>}: the sampler runs the query and keeps the result, which the
+ * scrape serves as a gauge family. The {@code value} column is the value; every other column is a
+ * label (its name lower-cased).
+ */
+final class SqlGauge implements SampleTask, Collector {
+
+    static final int MAX_ROWS = 1000;
+    private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+
+    private final SqlGaugeConfig config;
+    private final ConnectionSource connections;
+    private final Labels constLabels;
+    private final String help;
+    private volatile GaugeSnapshot last;
+    /** Sampler thread only: the first pass is skipped, so a service has one interval to create its tables. */
+    private boolean firstPassSkipped;
+
+    SqlGauge(SqlGaugeConfig config, ConnectionSource connections, Labels constLabels) {
+        this.config = config;
+        this.connections = connections;
+        this.constLabels = constLabels;
+        this.help = "SQL gauge " + config.name() + ": " + config.query();
+        this.last = GaugeSnapshot.builder().name(config.metric()).help(help).build();
+    }
+
+    @Override
+    public String name() {
+        return "sql:" + config.name();
+    }
+
+    @Override
+    public Duration timeout() {
+        return config.timeout();
+    }
+
+    @Override
+    public String getPrometheusName() {
+        return config.metric();
+    }
+
+    @Override
+    public MetricSnapshot collect() {
+        return last;
+    }
+
+    @Override
+    public void run(Errors errors) throws SQLException {
+        if (!firstPassSkipped) {
+            firstPassSkipped = true;
+            return;
+        }
+        try (Connection connection = connections.open(); Statement statement = connection.createStatement()) {
+            statement.setQueryTimeout((int) Math.max(1, config.timeout().getSeconds()));
+            statement.setMaxRows(MAX_ROWS + 1);
+            try (ResultSet rows = statement.executeQuery(config.query())) {
+                last = read(rows, errors);
+            }
+        }
+    }
+
+    private GaugeSnapshot read(ResultSet rows, Errors errors) throws SQLException {
+        ResultSetMetaData meta = rows.getMetaData();
+        int valueColumn = -1;
+        List<String> labelNames = new ArrayList<>();
+        List<Integer> labelColumns = new ArrayList<>();
+        for (int column = 1; column <= meta.getColumnCount(); column++) {
+            String label = meta.getColumnLabel(column).toLowerCase(Locale.ROOT);
+            if (label.equals("value")) {
+                valueColumn = column;
+            } else if (!LABEL.matcher(label).matches() || constLabels.contains(label)) {
+                throw new SQLException("column \"" + label + "\" cannot be a label: use letters, digits and _,"
+                        + " and not " + constLabels.getName(0));
+            } else {
+                labelNames.add(label);
+                labelColumns.add(column);
+            }
+        }
+        if (valueColumn < 0) {
+            throw new SQLException("the query has no column named value");
+        }
+        GaugeSnapshot.Builder gauge = GaugeSnapshot.builder().name(config.metric()).help(help);
+        int count = 0;
+        while (rows.next()) {
+            if (++count > MAX_ROWS) {
+                errors.failed(name(), "the query returned more than " + MAX_ROWS + " rows; the rest are dropped");
+                break;
+            }
+            double value = rows.getDouble(valueColumn);
+            if (rows.wasNull()) {
+                continue;
+            }
+            String[] values = new String[labelColumns.size()];
+            for (int i = 0; i < values.length; i++) {
+                String text = rows.getString(labelColumns.get(i));
+                values[i] = text == null ? "" : text;
+            }
+            Labels labels = Labels.of(labelNames.toArray(new String[0]), values).merge(constLabels);
+            gauge.dataPoint(GaugeDataPointSnapshot.builder().value(value).labels(labels).build());
+        }
+        return gauge.build();
+    }
+}

@@ -1,0 +1,113 @@
+package dev.pulse.agent.weave;
+
+import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+
+import dev.pulse.agent.AgentLog;
+import dev.pulse.agent.bridge.Bridge;
+import dev.pulse.agent.config.PulseConfig;
+import dev.pulse.agent.config.QueueConfig;
+import dev.pulse.agent.config.TimerConfig;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.utility.JavaModule;
+
+/**
+ * Installs the timers and queue-holder hooks the configuration names. Types are matched by name
+ * first (cheap), and classes loaded before the agent are retransformed.
+ */
+public final class Weaver {
+
+    private final AtomicLong errors = new AtomicLong();
+    private final AtomicLong transformed = new AtomicLong();
+
+    /**
+     * Byte Buddy's "safe" switch, under the relocated package name: it keeps Byte Buddy away from
+     * sun.misc.Unsafe, which JDK 24+ warns about on the host's stderr. Pulse needs no Unsafe
+     * injection: its advice is inlined and its bridge is already in the bootstrap loader.
+     */
+    private static final String SAFE_PROPERTY = ByteBuddy.class.getPackage().getName() + ".safe";
+
+    /** Timer ids are the indexes in config.timers(), source ids the indexes in config.queues(). */
+    public ClassFileTransformer install(PulseConfig config, Instrumentation instrumentation) {
+        // Set only while Byte Buddy initializes, and under a name no other code reads.
+        String previous = System.setProperty(SAFE_PROPERTY, "true");
+        try {
+            return build(config, instrumentation).installOn(instrumentation);
+        } finally {
+            if (previous == null) {
+                System.clearProperty(SAFE_PROPERTY);
+            } else {
+                System.setProperty(SAFE_PROPERTY, previous);
+            }
+        }
+    }
+
+    private AgentBuilder build(PulseConfig config, Instrumentation instrumentation) {
+        AgentBuilder builder = new AgentBuilder.Default()
+                .disableClassFormatChanges()
+                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+                .with(new Listener())
+                .ignore(nameStartsWith("dev.pulse.agent.")
+                        .or(nameStartsWith("java."))
+                        .or(nameStartsWith("jdk."))
+                        .or(nameStartsWith("sun."))
+                        .or(nameStartsWith("com.sun."))
+                        .or(isSynthetic()))
+                .assureReadEdgeTo(instrumentation, Bridge.class);
+        List<TimerConfig> timers = config.timers();
+        for (int id = 0; id < timers.size(); id++) {
+            TimerInstrumentation timer = new TimerInstrumentation(id, timers.get(id));
+            builder = builder.type(timer.types())
+                    .transform((b, type, loader, module, domain) -> b.visit(timer.advice()));
+        }
+        List<QueueConfig> queues = config.queues();
+        for (int id = 0; id < queues.size(); id++) {
+            QueueHolderInstrumentation holder = new QueueHolderInstrumentation(id, queues.get(id));
+            builder = builder.type(holder.types()).transform((b, type, loader, module, domain) -> {
+                AsmVisitorWrapper advice = holder.adviceFor(type);
+                if (advice == null) {
+                    AgentLog.warn("pulse.queue." + holder.queue().name() + ": " + type.getName()
+                            + " has no field \"" + holder.queue().field() + "\"; it is not sampled");
+                    return b;
+                }
+                return b.visit(advice);
+            });
+        }
+        return builder;
+    }
+
+    /** Types woven so far. */
+    public long transformed() {
+        return transformed.get();
+    }
+
+    /** Types that failed to weave; each was logged once and left as it was. */
+    public long errors() {
+        return errors.get();
+    }
+
+    private final class Listener extends AgentBuilder.Listener.Adapter {
+
+        @Override
+        public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
+                DynamicType dynamicType) {
+            transformed.incrementAndGet();
+        }
+
+        @Override
+        public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded,
+                Throwable throwable) {
+            errors.incrementAndGet();
+            AgentLog.warn("could not weave " + typeName + ", left unchanged: " + throwable);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.pulse.agent.sample;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pulse.agent.config.PulseConfig;
+import dev.pulse.agent.config.SqlGaugeConfig;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Labels;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class SqlGaugeTest {
+
+    private static final String URL = "jdbc:h2:mem:sqlgauge;DB_CLOSE_DELAY=-1";
+    private final List<String> errors = new ArrayList<>();
+
+    @BeforeAll
+    static void table() throws SQLException {
+        try (Connection connection = DriverManager.getConnection(URL); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE jobs(id INT PRIMARY KEY, status VARCHAR(16), kind VARCHAR(16))");
+            statement.execute("INSERT INTO jobs VALUES (1, 'ready', 'email'), (2, 'ready', 'email'),"
+                    + " (3, 'done', 'report'), (4, 'failed', NULL)");
+        }
+    }
+
+    @Test
+    void labelColumnsBecomeLabelsAndValueTheGauge() throws Exception {
+        String text = run("SELECT status, COUNT(*) AS \"value\" FROM jobs GROUP BY status");
+        assertTrue(text.contains("# TYPE pulse_jobs gauge"), text);
+        assertTrue(text.contains("pulse_jobs{service=\"svc\",status=\"ready\"} 2.0"), text);
+        assertTrue(text.contains("pulse_jobs{service=\"svc\",status=\"done\"} 1.0"), text);
+        assertTrue(text.contains("pulse_jobs{service=\"svc\",status=\"failed\"} 1.0"), text);
+        assertTrue(errors.isEmpty(), errors::toString);
+    }
+
+    @Test
+    void upperCaseColumnsAndNullLabels() throws Exception {
+        String text = run("SELECT kind, COUNT(*) AS \"VALUE\" FROM jobs WHERE status <> 'done' GROUP BY kind");
+        assertTrue(text.contains("pulse_jobs{kind=\"email\",service=\"svc\"} 2.0"), text);
+        assertTrue(text.contains("pulse_jobs{kind=\"\",service=\"svc\"} 1.0"), text);
+    }
+
+    @Test
+    void aQueryWithoutValueColumnFails() {
+        SQLException error = assertThrows(SQLException.class, () -> run("SELECT status FROM jobs"));
+        assertEquals("the query has no column named value", error.getMessage());
+    }
+
+    @Test
+    void aPoolThatIsNotThereIsAClearError() throws Exception {
+        SqlGauge gauge = gauge("SELECT 1 AS \"value\"", "pulse.sql.g.pool=main-db", PoolLookup.NONE);
+        gauge.run((source, message) -> { });
+        SQLException error = assertThrows(SQLException.class, () -> gauge.run((source, message) -> { }));
+        assertEquals("no connection pool named \"main-db\" found in this service yet", error.getMessage());
+    }
+
+    private String run(String query) throws Exception {
+        SqlGauge gauge = gauge(query, "pulse.sql.g.url=" + URL, PoolLookup.NONE);
+        gauge.run((source, message) -> errors.add(source + ": " + message));
+        assertTrue(gauge.collect().getDataPoints().isEmpty(), "the first pass is a grace period");
+        gauge.run((source, message) -> errors.add(source + ": " + message));
+        PrometheusRegistry registry = new PrometheusRegistry();
+        registry.register(gauge);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrometheusTextFormatWriter.create().write(out, registry.scrape());
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static SqlGauge gauge(String query, String where, PoolLookup pools) throws Exception {
+        Properties properties = new Properties();
+        properties.setProperty("pulse.sql.g.query", query);
+        properties.setProperty("pulse.sql.g.metric", "pulse_jobs");
+        properties.setProperty(where.substring(0, where.indexOf('=')), where.substring(where.indexOf('=') + 1));
+        SqlGaugeConfig config = PulseConfig.from(properties, "test").sqlGauges().get(0);
+        return new SqlGauge(config, ConnectionSource.of(config, pools), Labels.of("service", "svc"));
+    }
+}

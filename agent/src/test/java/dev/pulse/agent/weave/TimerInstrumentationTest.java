@@ -1,0 +1,196 @@
+package dev.pulse.agent.weave;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pulse.agent.bridge.Bridge;
+import dev.pulse.agent.bridge.Hooks;
+import dev.pulse.agent.config.PulseConfig;
+import dev.pulse.agent.config.TimerConfig;
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.Supplier;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.loading.ClassLoadingStrategy;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The timer advice woven into real classes, without an agent: redefined and loaded child-first. */
+class TimerInstrumentationTest {
+
+    private static final RecordingHooks HOOKS = new RecordingHooks();
+
+    @BeforeAll
+    static void installHooks() {
+        assertTrue(Bridge.install(HOOKS), "no other test in this JVM installs bridge hooks");
+    }
+
+    @BeforeEach
+    void clear() {
+        HOOKS.calls.clear();
+        HOOKS.failing = false;
+    }
+
+    @Test
+    void returnValueIsUnchangedAndTheCallIsTimed() throws Exception {
+        Object service = weave("work", 7);
+        assertEquals("job!", invoke(service, "work", "job"));
+        assertEquals(List.of("enter 7", "exit 7 null"), HOOKS.calls);
+    }
+
+    @Test
+    void theHostsOwnExceptionObjectReachesTheCaller() throws Exception {
+        Object service = weave("work,fail*", 3);
+        for (Throwable thrown : new Throwable[] {new IOException("checked"), new IllegalStateException("runtime"),
+                new StackOverflowError("error")}) {
+            HOOKS.calls.clear();
+            InvocationTargetException caught = assertThrows(InvocationTargetException.class,
+                    () -> service.getClass().getMethod("failWith", Throwable.class).invoke(service, thrown));
+            assertSame(thrown, caught.getCause());
+            assertEquals(List.of("enter 3", "exit 3 " + thrown.getClass().getSimpleName()), HOOKS.calls);
+        }
+    }
+
+    @Test
+    void aFaultInTheHooksNeverReachesTheHost() throws Exception {
+        Object service = weave("work", 1);
+        HOOKS.failing = true;
+        assertEquals("job!", invoke(service, "work", "job"));
+    }
+
+    @Test
+    void onlyMatchingMethodsAreTimed() throws Exception {
+        Object service = weave("fail*", 0);
+        assertEquals("job!", invoke(service, "work", "job"));
+        assertTrue(HOOKS.calls.isEmpty(), HOOKS.calls::toString);
+    }
+
+    @Test
+    void bridgeSyntheticAndLambdaMethodsAreSkipped() throws Exception {
+        // get() has a bridge method returning Object; the lambda body is a synthetic method.
+        Object service = weave("*", 0);
+        @SuppressWarnings("unchecked")
+        Supplier<String> supplier = (Supplier<String>) service;
+        assertEquals("supplied", supplier.get());
+        assertEquals(List.of("enter 0", "exit 0 null"), HOOKS.calls);
+        HOOKS.calls.clear();
+        assertEquals(2, invoke(service, "viaLambda", "x"));
+        assertEquals(List.of("enter 0", "exit 0 null"), HOOKS.calls);
+    }
+
+    @Test
+    void typePatterns() {
+        TypeDescription service = TypeDescription.ForLoadedType.of(Service.class);
+        TypeDescription base = TypeDescription.ForLoadedType.of(Base.class);
+        String name = Service.class.getName();
+        String outer = TimerInstrumentationTest.class.getName();
+        assertTrue(matches(name + "#x", service));
+        assertTrue(matches(outer + "$S*#x", service));
+        assertTrue(!matches(outer + "$Other*#x", service));
+        assertTrue(matches(Base.class.getName() + "+#x", service));
+        assertTrue(matches(Base.class.getName() + "+#x", base));
+        assertTrue(matches(Supplier.class.getName() + "+#x", service));
+        assertTrue(!matches(Base.class.getName() + "#x", service));
+    }
+
+    private static boolean matches(String value, TypeDescription type) {
+        return TimerInstrumentation.typeMatcher(timer(value).type()).matches(type);
+    }
+
+    private static Object weave(String methods, int timerId) throws Exception {
+        TimerInstrumentation timer = new TimerInstrumentation(timerId, timer(Service.class.getName() + "#" + methods));
+        Class<?> woven = new ByteBuddy()
+                .redefine(Service.class)
+                .visit(timer.advice())
+                .make()
+                .load(TimerInstrumentationTest.class.getClassLoader(), ClassLoadingStrategy.Default.CHILD_FIRST)
+                .getLoaded();
+        return woven.getConstructor().newInstance();
+    }
+
+    private static TimerConfig timer(String value) {
+        Properties properties = new Properties();
+        properties.setProperty("pulse.timer.op", value);
+        try {
+            return PulseConfig.from(properties, "test").timers().get(0);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static Object invoke(Object target, String name, Object argument) throws Exception {
+        Method method = target.getClass().getMethod(name, argument.getClass());
+        return method.invoke(target, argument);
+    }
+
+    public abstract static class Base {
+        public abstract String abstractWork();
+    }
+
+    public static class Service extends Base implements Supplier<String> {
+
+        public String work(String job) {
+            return job + "!";
+        }
+
+        public void failWith(Throwable thrown) throws Throwable {
+            throw thrown;
+        }
+
+        @Override
+        public String get() {
+            return "supplied";
+        }
+
+        public Integer viaLambda(String value) {
+            Supplier<Integer> lambda = () -> value.length() + 1;
+            return lambda.get();
+        }
+
+        @Override
+        public String abstractWork() {
+            return "";
+        }
+    }
+
+    static final class RecordingHooks implements Hooks {
+        final List<String> calls = new ArrayList<>();
+        volatile boolean failing;
+
+        @Override
+        public long timerEnter(int timer) {
+            if (failing) {
+                throw new IllegalStateException("fault in the agent");
+            }
+            calls.add("enter " + timer);
+            return 42L;
+        }
+
+        @Override
+        public void timerExit(int timer, long token, Throwable thrown) {
+            if (failing) {
+                throw new IllegalStateException("fault in the agent");
+            }
+            assertEquals(42L, token);
+            calls.add("exit " + timer + " " + (thrown == null ? null : thrown.getClass().getSimpleName()));
+        }
+
+        @Override
+        public void instanceCreated(int source, Object instance) {
+            calls.add("instance " + source);
+        }
+
+        @Override
+        public void classInitialized(int source, Class<?> type) {
+            calls.add("class " + source);
+        }
+    }
+}
