@@ -1,0 +1,55 @@
+package dev.pulse.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** {@code java -jar pulse-agent.jar attach <pid> <config>}: classes loaded before the agent are retransformed. */
+class AttachIT {
+
+    @Test
+    void attachesToARunningJvmAndTimesAlreadyLoadedClasses() throws Exception {
+        int port = ForkedJvm.freePort();
+        Path config = ForkedJvm.writeConfig(Files.createTempDirectory("pulse-it"),
+                "pulse.service=attached",
+                "pulse.http.host=127.0.0.1",
+                "pulse.http.port=" + port,
+                "pulse.timer.jobs=dev.pulse.it.apps.Jobs#process");
+        try (ForkedJvm app = ForkedJvm.start(List.of("-XX:+EnableDynamicAgentLoading"), Map.of(),
+                List.of("-cp", ForkedJvm.APPS_CLASSPATH, "dev.pulse.it.apps.TargetApp"),
+                "--loop", "--hold-ms", "120000")) {
+            app.awaitStdout("app: ready");
+            Process attach = new ProcessBuilder(ForkedJvm.JAVA.toString(), "-jar",
+                    ForkedJvm.AGENT_JAR.toAbsolutePath().toString(), "attach", String.valueOf(app.pid()),
+                    config.toString())
+                    .redirectErrorStream(true)
+                    .start();
+            assertTrue(attach.waitFor(60, TimeUnit.SECONDS), "attach did not finish");
+            String output = new String(attach.getInputStream().readAllBytes());
+            assertEquals(0, attach.exitValue(), output);
+            assertEquals("pulse: attached to " + app.pid() + "; its standard error shows the agent's start line",
+                    output.trim());
+            String scrape = app.awaitScrape(port, "calls of the already loaded Jobs class counted",
+                    text -> Scrape.value(text, "pulse_processing_duration_seconds_count", "operation=\"jobs\"") > 0);
+            assertTrue(scrape.contains("service=\"attached\""), scrape);
+        }
+    }
+
+    @Test
+    void attachWithoutAPidPrintsUsage() throws Exception {
+        Process attach = new ProcessBuilder(ForkedJvm.JAVA.toString(), "-jar",
+                ForkedJvm.AGENT_JAR.toAbsolutePath().toString(), "attach")
+                .redirectErrorStream(true)
+                .start();
+        assertTrue(attach.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(2, attach.exitValue());
+        assertEquals("usage: java -jar pulse-agent.jar attach <pid> [properties file]",
+                new String(attach.getInputStream().readAllBytes()).trim());
+    }
+}

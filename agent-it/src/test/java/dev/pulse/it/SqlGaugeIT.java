@@ -1,0 +1,58 @@
+package dev.pulse.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** SQL gauges against a table with known rows, before and after the rows change. */
+class SqlGaugeIT {
+
+    private static double errors(String text) {
+        double total = 0;
+        for (String source : new String[] {"sql:jobs_by_status", "sql:oldest_ready"}) {
+            double value = Scrape.value(text, "pulse_sampler_errors_total", "source=\"" + source + "\"");
+            total += Double.isNaN(value) ? 0 : value;
+        }
+        return total;
+    }
+
+    @Test
+    void gaugesMatchTheTable() throws Exception {
+        int port = ForkedJvm.freePort();
+        Path config = ForkedJvm.writeConfig(Files.createTempDirectory("pulse-it"),
+                "pulse.service=sql",
+                "pulse.http.host=127.0.0.1",
+                "pulse.http.port=" + port,
+                "pulse.sample.interval=200ms",
+                "pulse.sql.jobs_by_status.query=SELECT status, COUNT(*) AS \"value\" FROM jobs GROUP BY status",
+                "pulse.sql.jobs_by_status.metric=pulse_jobs",
+                "pulse.sql.jobs_by_status.url=jdbc:h2:mem:jobs",
+                "pulse.sql.oldest_ready.query=SELECT DATEDIFF('SECOND', MIN(queued_at), LOCALTIMESTAMP) AS \"value\""
+                        + " FROM jobs WHERE status = 'ready'",
+                "pulse.sql.oldest_ready.metric=pulse_jobs_oldest_ready_age_seconds",
+                "pulse.sql.oldest_ready.url=jdbc:h2:mem:jobs");
+        try (ForkedJvm app = ForkedJvm.start(ForkedJvm.agentFlags(config), Map.of(),
+                List.of("-cp", ForkedJvm.appsClasspathWith(org.h2.Driver.class), "dev.pulse.it.apps.SqlApp"))) {
+            app.awaitStdout("app: phase 1");
+            String first = app.awaitScrape(port, "jobs by status sampled",
+                    text -> Scrape.value(text, "pulse_jobs", "status=\"ready\"") == 3);
+            assertEquals(1, Scrape.value(first, "pulse_jobs", "status=\"running\""));
+            assertEquals(5, Scrape.value(first, "pulse_jobs", "status=\"done\""));
+            assertTrue(first.contains("pulse_jobs{service=\"sql\",status=\"ready\"} 3.0"), first);
+            double oldest = Scrape.value(first, "pulse_jobs_oldest_ready_age_seconds");
+            assertTrue(oldest >= 90 && oldest < 120, "oldest ready job " + oldest + " s");
+
+            app.awaitStdout("app: phase 2");
+            String second = app.awaitScrape(port, "the update seen",
+                    text -> Scrape.value(text, "pulse_jobs", "status=\"done\"") == 7);
+            assertEquals(1, Scrape.value(second, "pulse_jobs", "status=\"ready\""));
+            assertTrue(Scrape.value(second, "pulse_jobs_oldest_ready_age_seconds") < 60, second);
+            assertEquals(errors(first), errors(second), "once the table exists, every pass succeeds:\n" + second);
+        }
+    }
+}

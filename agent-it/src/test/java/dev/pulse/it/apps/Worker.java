@@ -1,0 +1,7 @@
+package dev.pulse.it.apps;
+
+/** Timed through its implementations with the Name+ pattern. */
+public interface Worker {
+
+    int processOne();
+}
