@@ -28,6 +28,18 @@ public final class NamePattern {
         return new NamePattern(text, Pattern.compile(regex.toString()));
     }
 
+    /** A pattern over free text, where {@code *} matches any characters, dots included. */
+    static NamePattern anyCharacters(String text) {
+        StringBuilder regex = new StringBuilder();
+        for (String literal : text.split("\\*", -1)) {
+            if (regex.length() > 0) {
+                regex.append(".*");
+            }
+            regex.append(Pattern.quote(literal));
+        }
+        return new NamePattern(text, Pattern.compile(regex.toString(), Pattern.DOTALL));
+    }
+
     public boolean isExact() {
         return text.indexOf('*') < 0;
     }

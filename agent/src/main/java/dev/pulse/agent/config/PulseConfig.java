@@ -20,10 +20,12 @@ public final class PulseConfig {
     static final String HTTP_PORT = "pulse.http.port";
     static final String SAMPLE_INTERVAL = "pulse.sample.interval";
     static final String TIMER_BUCKETS = "pulse.timer.buckets";
+    static final String POOLS = "pulse.pools";
+    static final String POOLS_EXCLUDE = "pulse.pools.exclude";
 
     /** Keys with a fixed name; the others are sections such as pulse.timer.&lt;operation&gt;. */
     static final List<String> FIXED_KEYS =
-            List.of(ENABLED, SERVICE, HTTP_HOST, HTTP_PORT, SAMPLE_INTERVAL, TIMER_BUCKETS);
+            List.of(ENABLED, SERVICE, HTTP_HOST, HTTP_PORT, SAMPLE_INTERVAL, TIMER_BUCKETS, POOLS, POOLS_EXCLUDE);
 
     static final double[] DEFAULT_BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
 
@@ -51,6 +53,8 @@ public final class PulseConfig {
     private final List<TimerConfig> timers;
     private final List<QueueConfig> queues;
     private final List<SqlGaugeConfig> sqlGauges;
+    private final boolean pools;
+    private final List<NamePattern> poolsExcluded;
 
     private PulseConfig(Builder builder) {
         this.enabled = builder.enabled;
@@ -62,6 +66,8 @@ public final class PulseConfig {
         this.timers = Collections.unmodifiableList(builder.timers);
         this.queues = Collections.unmodifiableList(builder.queues);
         this.sqlGauges = Collections.unmodifiableList(builder.sqlGauges);
+        this.pools = builder.pools;
+        this.poolsExcluded = Collections.unmodifiableList(builder.poolsExcluded);
     }
 
     /** Reads the file named in the agent argument, then system properties, then the environment. */
@@ -141,6 +147,21 @@ public final class PulseConfig {
         return sqlGauges;
     }
 
+    /** False for pulse.pools=none: no connection or thread pool is looked for. */
+    public boolean pools() {
+        return pools;
+    }
+
+    /** Pools and executors whose name matches one of these are not exported. */
+    public boolean poolExcluded(String name) {
+        for (NamePattern pattern : poolsExcluded) {
+            if (pattern.matches(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static final class Builder {
         boolean enabled = true;
         String service;
@@ -151,6 +172,8 @@ public final class PulseConfig {
         final List<TimerConfig> timers = new ArrayList<>();
         final List<QueueConfig> queues = new ArrayList<>();
         final List<SqlGaugeConfig> sqlGauges = new ArrayList<>();
+        boolean pools = true;
+        final List<NamePattern> poolsExcluded = new ArrayList<>();
         private final Map<String, Setting> stalls = new LinkedHashMap<>();
         private final Map<String, SqlSettings> sql = new LinkedHashMap<>();
 
@@ -178,6 +201,13 @@ public final class PulseConfig {
                     return;
                 case TIMER_BUCKETS:
                     buckets = parseBuckets(setting);
+                    return;
+                case POOLS:
+                    pools = parsePools(setting);
+                    return;
+                case POOLS_EXCLUDE:
+                    poolsExcluded.clear();
+                    poolsExcluded.addAll(parseNameList(setting));
                     return;
                 default:
                     break;
@@ -261,6 +291,33 @@ public final class PulseConfig {
             return setting.value();
         }
 
+        private static boolean parsePools(Setting setting) throws ConfigException {
+            switch (setting.value().toLowerCase(Locale.ROOT)) {
+                case "auto":
+                    return true;
+                case "none":
+                    return false;
+                default:
+                    throw ConfigException.expected(setting, "auto or none");
+            }
+        }
+
+        /** Pool names are free text (HikariCP's poolName), so only the separator and blanks are refused. */
+        private static List<NamePattern> parseNameList(Setting setting) throws ConfigException {
+            List<NamePattern> patterns = new ArrayList<>();
+            if (setting.value().isEmpty()) {
+                return patterns;
+            }
+            for (String part : setting.value().split(",", -1)) {
+                if (part.trim().isEmpty()) {
+                    throw ConfigException.expected(setting, "pool or executor names separated by commas, * for any"
+                            + " characters, such as jdk:*,HikariPool-*");
+                }
+                patterns.add(NamePattern.anyCharacters(part.trim()));
+            }
+            return patterns;
+        }
+
         private static int parsePort(Setting setting) throws ConfigException {
             try {
                 int port = Integer.parseInt(setting.value());
@@ -331,6 +388,6 @@ public final class PulseConfig {
     public String toString() {
         return "PulseConfig{enabled=" + enabled + ", service=" + service + ", http=" + httpHost + ":" + httpPort
                 + ", interval=" + sampleInterval + ", buckets=" + Arrays.toString(buckets) + ", timers=" + timers
-                + ", queues=" + queues + "}";
+                + ", queues=" + queues + ", pools=" + (pools ? "auto" : "none") + ", pools excluded=" + poolsExcluded + "}";
     }
 }

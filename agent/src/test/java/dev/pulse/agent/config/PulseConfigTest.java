@@ -130,6 +130,9 @@ class PulseConfigTest {
         "pulse.timer.cycle|com.acme.*+#run|expected <class pattern>#<method pattern>[,<method pattern>...] such as com.acme.*Worker#process*"
             + " (Name+ takes an exact class name), found \"com.acme.*+#run\"",
         "pulse.timer.cycle|a.B#run(int)|expected <class pattern>#<method pattern>[,<method pattern>...] such as com.acme.*Worker#process*, found \"a.B#run(int)\"",
+        "pulse.pools|off|expected auto or none, found \"off\"",
+        "pulse.pools.exclude|jdk:*,,x|expected pool or executor names separated by commas, * for any characters,"
+            + " such as jdk:*,HikariPool-*, found \"jdk:*,,x\"",
         "pulse.queue.jobs|a.B|expected <class>#<field> such as com.acme.JobWorker#jobs, found \"a.B\"",
         "pulse.queue.jobs|a.B*#jobs|expected <class>#<field> such as com.acme.JobWorker#jobs, found \"a.B*#jobs\"",
     })
@@ -195,13 +198,29 @@ class PulseConfigTest {
     }
 
     @Test
+    void poolsAreFoundUnlessTurnedOffAndExclusionsMatchWholeNames() throws Exception {
+        assertTrue(PulseConfig.from(new Properties(), "test").pools());
+        Properties properties = new Properties();
+        properties.setProperty("pulse.pools", "NONE");
+        properties.setProperty("pulse.pools.exclude", "jdk:*, orders.db ,*#2");
+        PulseConfig config = PulseConfig.from(properties, "test");
+        assertFalse(config.pools());
+        assertTrue(config.poolExcluded("jdk:common-pool"));
+        assertTrue(config.poolExcluded("orders.db"));
+        assertTrue(config.poolExcluded("delivery#2"));
+        assertFalse(config.poolExcluded("ordersXdb"), "a dot is a dot, not any character");
+        assertFalse(config.poolExcluded("my jdk:pool"));
+        assertFalse(PulseConfig.from(new Properties(), "test").poolExcluded("jdk:common-pool"));
+    }
+
+    @Test
     void unknownKeyIsATypo() throws Exception {
         Path file = write("pulse.htpp.port=9000\n");
         ConfigException error = assertThrows(ConfigException.class,
                 () -> load(file.toString(), new Properties(), Map.of()));
         assertEquals(file + ":1: pulse.htpp.port: unknown key; known keys are pulse.enabled, pulse.service,"
-                + " pulse.http.host, pulse.http.port, pulse.sample.interval, pulse.timer.buckets,"
-                + " pulse.timer.<operation>, pulse.timer.<operation>.stall, pulse.queue.<name>,"
+                + " pulse.http.host, pulse.http.port, pulse.sample.interval, pulse.timer.buckets, pulse.pools,"
+                + " pulse.pools.exclude, pulse.timer.<operation>, pulse.timer.<operation>.stall, pulse.queue.<name>,"
                 + " pulse.sql.<name>.query|metric|pool|url|user|password|timeout", error.getMessage());
     }
 
