@@ -1,0 +1,45 @@
+package dev.pulse.agent.pools;
+
+import static dev.pulse.agent.pools.Reflection.call;
+import static dev.pulse.agent.pools.Reflection.callDeclared;
+import static dev.pulse.agent.pools.Reflection.callLong;
+
+/**
+ * Apache Commons DBCP2 {@code BasicDataSource}. It has no pool name, so it is named by its JMX
+ * name when one is set, else by its URL. Waiting threads come from its object pool, which it
+ * keeps behind a protected getter.
+ */
+final class Dbcp2Kind implements JdbcPoolKind {
+
+    @Override
+    public String className() {
+        return "org.apache.commons.dbcp2.BasicDataSource";
+    }
+
+    @Override
+    public String configuredName(Object pool) throws ReflectiveOperationException {
+        return (String) call(pool, "getJmxName");
+    }
+
+    @Override
+    public String url(Object pool) throws ReflectiveOperationException {
+        return (String) call(pool, "getUrl");
+    }
+
+    @Override
+    public boolean closed(Object pool) throws ReflectiveOperationException {
+        return (Boolean) call(pool, "isClosed");
+    }
+
+    @Override
+    public JdbcPoolReading read(Object pool) throws ReflectiveOperationException {
+        long max = callLong(pool, "getMaxTotal");
+        Object objects = callDeclared(pool, "getConnectionPool");
+        if (objects == null) {
+            return JdbcPoolReading.notStarted(max);
+        }
+        long active = callLong(objects, "getNumActive");
+        long idle = callLong(objects, "getNumIdle");
+        return new JdbcPoolReading(active + idle, idle, active, callLong(objects, "getNumWaiters"), max);
+    }
+}

@@ -1,0 +1,362 @@
+package dev.pulse.agent.pools;
+
+import dev.pulse.agent.AgentLog;
+import dev.pulse.agent.sample.SampleSource;
+import dev.pulse.agent.sample.SampleTask;
+import io.prometheus.metrics.config.PrometheusProperties;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Labels;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
+
+/**
+ * Every ThreadPoolExecutor (scheduled ones included) and ForkJoinPool the JVM creates, announced
+ * by their woven constructors and held weakly. An executor is exported once it has had a thread,
+ * under a name taken from its threads' names ("delivery-3" names "delivery"), else from the code
+ * that created it. Executors the JDK creates are named "jdk:...", the agent's own "pulse:...".
+ */
+public final class ExecutorPools implements SampleSource {
+
+    /** Executors followed at once; more are ignored (and said so once), to bound the series. */
+    static final int MAX_EXECUTORS = 500;
+    private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+
+    private final Predicate<String> excluded;
+    private final PoolNames names = new PoolNames();
+    /** Guarded by this. */
+    private final List<Entry> entries = new ArrayList<>();
+    private volatile List<Reading> readings = List.of();
+    private boolean warnedFull;
+    private final List<GaugeWithCallback> gauges = new ArrayList<>();
+    private final List<CounterWithCallback> counters = new ArrayList<>();
+
+    public ExecutorPools(Predicate<String> excluded, Labels constLabels, PrometheusProperties properties) {
+        this.excluded = excluded;
+        gauges.add(gauge(properties, constLabels, "pulse_executor_threads", "Threads in the pool.", r -> r.threads));
+        gauges.add(gauge(properties, constLabels, "pulse_executor_active_threads", "Threads running a task.",
+                r -> r.active));
+        gauges.add(gauge(properties, constLabels, "pulse_executor_max_threads",
+                "Configured maximum of threads (a ForkJoinPool's parallelism).", r -> r.max));
+        gauges.add(gauge(properties, constLabels, "pulse_executor_queued_tasks", "Tasks waiting in the queue.",
+                r -> r.queued));
+        counters.add(counter(properties, constLabels, "pulse_executor_completed_tasks_total",
+                "Tasks completed (ThreadPoolExecutor).", r -> r.completed));
+        counters.add(counter(properties, constLabels, "pulse_executor_rejected_tasks_total",
+                "Tasks rejected (ThreadPoolExecutor).", r -> r.rejected));
+    }
+
+    private GaugeWithCallback gauge(PrometheusProperties properties, Labels constLabels, String name, String help,
+            ToLongFunction<Reading> value) {
+        return GaugeWithCallback.builder(properties).name(name).help(help).labelNames("executor")
+                .constLabels(constLabels)
+                .callback(callback -> {
+                    for (Reading reading : readings) {
+                        callback.call(value.applyAsLong(reading), reading.name);
+                    }
+                })
+                .build();
+    }
+
+    private CounterWithCallback counter(PrometheusProperties properties, Labels constLabels, String name,
+            String help, ToLongFunction<Reading> value) {
+        return CounterWithCallback.builder(properties).name(name).help(help).labelNames("executor")
+                .constLabels(constLabels)
+                .callback(callback -> {
+                    for (Reading reading : readings) {
+                        long number = value.applyAsLong(reading);
+                        if (number >= 0) {
+                            callback.call(number, reading.name);
+                        }
+                    }
+                })
+                .build();
+    }
+
+    @Override
+    public void register(PrometheusRegistry registry) {
+        gauges.forEach(registry::register);
+        counters.forEach(registry::register);
+    }
+
+    @Override
+    public List<SampleTask> tasks() {
+        return List.of(new SampleTask() {
+            @Override
+            public String name() {
+                return "executors";
+            }
+
+            @Override
+            public void run(Errors errors) {
+                sample(errors);
+            }
+        });
+    }
+
+    /** From the woven constructors, on the creating thread: runs once per constructor in the chain. */
+    public void created(Object executor) {
+        if (find(executor) != null) {
+            return;
+        }
+        String site = creationSite(executor);
+        synchronized (this) {
+            if (findLocked(executor) == null) {
+                add(executor, site);
+            }
+        }
+    }
+
+    /** From ThreadPoolExecutor's worker constructor: the first thread's name names the executor. */
+    public void threadCreated(Object executor, Thread thread) {
+        Entry entry = find(executor);
+        if (entry == null) {
+            synchronized (this) {
+                entry = findLocked(executor);
+                if (entry == null) {
+                    // Made before the agent started: where is unknown.
+                    entry = add(executor, null);
+                }
+            }
+        }
+        if (entry != null && entry.threadName == null) {
+            entry.threadName = thread.getName();
+        }
+    }
+
+    public void rejected(Object executor) {
+        Entry entry = find(executor);
+        if (entry != null) {
+            entry.rejected.increment();
+        }
+    }
+
+    /** The common pool is made before any agent starts, so it is added by hand. */
+    public void addCommonPool() {
+        synchronized (this) {
+            ForkJoinPool common = ForkJoinPool.commonPool();
+            Entry entry = findLocked(common);
+            if (entry == null) {
+                add(common, null);
+            }
+        }
+    }
+
+    private Entry add(Object executor, String site) {
+        if (entries.size() >= MAX_EXECUTORS) {
+            if (!warnedFull) {
+                warnedFull = true;
+                AgentLog.warn("more than " + MAX_EXECUTORS + " live executors; the others are not exported");
+            }
+            return null;
+        }
+        Entry entry = new Entry(executor, site);
+        entries.add(entry);
+        return entry;
+    }
+
+    private Entry find(Object executor) {
+        synchronized (this) {
+            return findLocked(executor);
+        }
+    }
+
+    private Entry findLocked(Object executor) {
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            Entry entry = entries.get(i);
+            if (entry.executor.get() == executor) {
+                return entry;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Where the executor was made: the first frame outside the executor's own constructors and
+     * the JDK's executor factories, as "[jdk:|pulse:]Class.method".
+     */
+    static String creationSite(Object executor) {
+        return WALKER.walk(frames -> frames
+                .filter(frame -> {
+                    Class<?> type = frame.getDeclaringClass();
+                    String name = type.getName();
+                    return !name.startsWith("dev.pulse.agent.bridge.")
+                            && !name.startsWith("dev.pulse.agent.pools.")
+                            && !name.equals("dev.pulse.agent.AgentHooks")
+                            && !name.equals("java.util.concurrent.Executors")
+                            && !(type.isInstance(executor) && (frame.getMethodName().equals("<init>")))
+                            && !(type.isInstance(executor) && frame.getMethodName().equals("<clinit>")
+                                    && type == ForkJoinPool.class);
+                })
+                .findFirst()
+                .map(frame -> owner(frame.getDeclaringClass().getName())
+                        + simpleName(frame.getDeclaringClass()) + "." + frame.getMethodName())
+                .orElse(null));
+    }
+
+    private static String simpleName(Class<?> type) {
+        String name = type.getName();
+        return name.substring(name.lastIndexOf('.') + 1);
+    }
+
+    /** "jdk:" for the JDK's own executors, "pulse:" for the agent's, else nothing. */
+    static String owner(String className) {
+        if (className.startsWith("java.") || className.startsWith("jdk.") || className.startsWith("sun.")
+                || className.startsWith("com.sun.")) {
+            return "jdk:";
+        }
+        return className.startsWith("dev.pulse.agent.") ? "pulse:" : "";
+    }
+
+    /** The "jdk:" or "pulse:" a creation site starts with, or nothing. */
+    private static String ownerOf(String site) {
+        if (site == null) {
+            return "";
+        }
+        int colon = site.indexOf(':');
+        return colon < 0 ? "" : site.substring(0, colon + 1);
+    }
+
+    /** One pass: names the executors that have had a thread, reads them, drops the dead. */
+    void sample(SampleTask.Errors errors) {
+        List<Entry> current;
+        synchronized (this) {
+            current = new ArrayList<>(entries);
+        }
+        ForkJoinPool common = ForkJoinPool.commonPool();
+        List<Reading> next = new ArrayList<>(current.size());
+        for (Entry entry : current) {
+            Object executor = entry.executor.get();
+            try {
+                if (executor == null || isTerminated(executor)) {
+                    forget(entry);
+                    continue;
+                }
+                if (entry.name == null && !name(entry, executor, common)) {
+                    continue;
+                }
+                if (!entry.excluded) {
+                    next.add(read(entry, executor));
+                }
+            } catch (RuntimeException e) {
+                errors.failed("executor:" + (entry.name == null ? "?" : entry.name), String.valueOf(e));
+            }
+        }
+        readings = List.copyOf(next);
+    }
+
+    private static boolean isTerminated(Object executor) {
+        if (executor instanceof ThreadPoolExecutor) {
+            return ((ThreadPoolExecutor) executor).isTerminated();
+        }
+        return executor instanceof ForkJoinPool && ((ForkJoinPool) executor).isTerminated();
+    }
+
+    private boolean name(Entry entry, Object executor, ForkJoinPool common) {
+        String wanted;
+        if (executor == common) {
+            wanted = "jdk:common-pool";
+        } else {
+            String threadName = entry.threadName;
+            if (threadName == null && executor instanceof ForkJoinPool) {
+                threadName = firstWorkerName((ForkJoinPool) executor);
+            }
+            if (threadName == null) {
+                return false;
+            }
+            String prefix = PoolNames.threadPrefix(threadName);
+            String site = entry.site;
+            if (prefix != null) {
+                wanted = ownerOf(site) + prefix;
+            } else if (site != null) {
+                wanted = site;
+            } else {
+                wanted = simpleName(executor.getClass());
+            }
+        }
+        entry.name = names.claim(wanted);
+        entry.excluded = excluded.test(entry.name);
+        return true;
+    }
+
+    /** A ForkJoinPool's threads say which pool they work for; the first one found names it. */
+    private static String firstWorkerName(ForkJoinPool pool) {
+        if (pool.getPoolSize() == 0) {
+            return null;
+        }
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        Thread[] threads = new Thread[root.activeCount() + 16];
+        int count = root.enumerate(threads, true);
+        for (int i = 0; i < count; i++) {
+            if (threads[i] instanceof ForkJoinWorkerThread && ((ForkJoinWorkerThread) threads[i]).getPool() == pool) {
+                return threads[i].getName();
+            }
+        }
+        return null;
+    }
+
+    private static Reading read(Entry entry, Object executor) {
+        if (executor instanceof ThreadPoolExecutor) {
+            ThreadPoolExecutor pool = (ThreadPoolExecutor) executor;
+            return new Reading(entry.name, pool.getPoolSize(), pool.getActiveCount(), pool.getMaximumPoolSize(),
+                    pool.getQueue().size(), pool.getCompletedTaskCount(), entry.rejected.sum());
+        }
+        ForkJoinPool pool = (ForkJoinPool) executor;
+        return new Reading(entry.name, pool.getPoolSize(), pool.getActiveThreadCount(), pool.getParallelism(),
+                pool.getQueuedSubmissionCount() + pool.getQueuedTaskCount(), -1, -1);
+    }
+
+    private synchronized void forget(Entry entry) {
+        entries.remove(entry);
+        if (entry.name != null) {
+            names.release(entry.name);
+        }
+    }
+
+    private static final class Entry {
+        final WeakReference<Object> executor;
+        /** "[jdk:|pulse:]Class.method", or null when the executor predates the agent. */
+        final String site;
+        final LongAdder rejected = new LongAdder();
+        volatile String threadName;
+        /** Sampler thread only, once set. */
+        volatile String name;
+        volatile boolean excluded;
+
+        Entry(Object executor, String site) {
+            this.executor = new WeakReference<>(executor);
+            this.site = site;
+        }
+    }
+
+    private static final class Reading {
+        final String name;
+        final long threads;
+        final long active;
+        final long max;
+        final long queued;
+        final long completed;
+        final long rejected;
+
+        Reading(String name, long threads, long active, long max, long queued, long completed, long rejected) {
+            this.name = name;
+            this.threads = threads;
+            this.active = active;
+            this.max = max;
+            this.queued = queued;
+            this.completed = completed;
+            this.rejected = rejected;
+        }
+    }
+}

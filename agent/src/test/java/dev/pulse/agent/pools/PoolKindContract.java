@@ -1,0 +1,61 @@
+package dev.pulse.agent.pools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/** What every adapter must do, on a real pool of its kind over an in-memory H2 database. */
+final class PoolKindContract {
+
+    private PoolKindContract() {
+    }
+
+    /**
+     * {@code pool} is configured with maximum {@code max} and not used yet; {@code started}
+     * tells, without the adapter, whether the pool has started.
+     */
+    static void check(JdbcPoolKind kind, DataSource pool, int max, Started started, AutoCloseable close)
+            throws Exception {
+        assertTrue(Class.forName(kind.className()).isInstance(pool), kind.className());
+        JdbcPoolReading before = kind.read(pool);
+        assertEquals(0, before.size, "not started: " + before);
+        assertEquals(0, before.active, "not started: " + before);
+        assertFalse(started.started(), "reading a pool must never start it");
+
+        List<Connection> held = new ArrayList<>();
+        try {
+            held.add(pool.getConnection());
+            held.add(pool.getConnection());
+            JdbcPoolReading reading = kind.read(pool);
+            assertEquals(2, reading.active, reading.toString());
+            assertEquals(reading.size, reading.free + reading.active, reading.toString());
+            assertEquals(0, reading.pending, reading.toString());
+            assertEquals(max, reading.max, reading.toString());
+            assertFalse(kind.closed(pool));
+        } finally {
+            for (Connection connection : held) {
+                connection.close();
+            }
+        }
+        // c3p0 takes connections back on a helper thread: wait for it, with a deadline.
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        JdbcPoolReading returned = kind.read(pool);
+        while (returned.active != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            returned = kind.read(pool);
+        }
+        assertEquals(0, returned.active, returned.toString());
+        close.close();
+        assertTrue(kind.closed(pool) || kind.read(pool).size == 0,
+                "a closed pool is closed, or reads as one never started (Tomcat JDBC forgets its pool)");
+    }
+
+    interface Started {
+        boolean started() throws Exception;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.pulse.agent.pools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import org.junit.jupiter.api.Test;
+
+class PoolNamesTest {
+
+    @Test
+    void aThreadNameLessItsCounterNamesThePool() {
+        assertEquals("delivery", PoolNames.threadPrefix("delivery-3"));
+        assertEquals("prometheus-http", PoolNames.threadPrefix("prometheus-http-1-2"));
+        assertEquals("HikariPool-1 housekeeper", PoolNames.threadPrefix("HikariPool-1 housekeeper"));
+        assertEquals("demo-db:connection-adder", PoolNames.threadPrefix("demo-db:connection-adder"));
+        assertEquals("worker", PoolNames.threadPrefix("worker_12"));
+        assertEquals("reports", PoolNames.threadPrefix("reports"));
+    }
+
+    @Test
+    void theJdksDefaultThreadNamesNameNoPool() {
+        assertNull(PoolNames.threadPrefix("pool-3-thread-1"));
+        assertNull(PoolNames.threadPrefix("Thread-7"));
+        assertNull(PoolNames.threadPrefix("ForkJoinPool-2-worker-5"));
+        assertNull(PoolNames.threadPrefix("ForkJoinPool.commonPool-worker-1"));
+        assertNull(PoolNames.threadPrefix("17"));
+    }
+
+    @Test
+    void aUrlLosesWhatMayBeSecret() {
+        assertEquals("jdbc:postgresql://db:5432/jobs",
+                PoolNames.urlName("jdbc:postgresql://db:5432/jobs?user=app&password=secret"));
+        assertEquals("jdbc:mysql://db/jobs", PoolNames.urlName("jdbc:mysql://app:secret@db/jobs"));
+        assertEquals("jdbc:h2:mem:jobs", PoolNames.urlName("jdbc:h2:mem:jobs;DB_CLOSE_DELAY=-1;PASSWORD=x"));
+        assertNull(PoolNames.urlName(""));
+        assertNull(PoolNames.urlName(null));
+    }
+
+    @Test
+    void aNameTakenByALivePoolGetsANumber() {
+        PoolNames names = new PoolNames();
+        assertEquals("delivery", names.claim("delivery"));
+        assertEquals("delivery#2", names.claim("delivery"));
+        assertEquals("delivery#3", names.claim("delivery"));
+        names.release("delivery#2");
+        assertEquals("delivery#2", names.claim("delivery"));
+        names.release("delivery");
+        assertEquals("delivery", names.claim("delivery"));
+    }
+}
