@@ -6,7 +6,9 @@ import dev.pulse.agent.export.MetricsEndpoint;
 import dev.pulse.agent.metrics.ProcessingMetrics;
 import dev.pulse.agent.metrics.SelfMetrics;
 import dev.pulse.agent.metrics.StallDetector;
-import dev.pulse.agent.sample.PoolLookup;
+import dev.pulse.agent.pools.DbPools;
+import dev.pulse.agent.pools.ExecutorPools;
+import dev.pulse.agent.pools.JdbcPoolKind;
 import dev.pulse.agent.sample.QueueSampler;
 import dev.pulse.agent.sample.SampleSource;
 import dev.pulse.agent.sample.Sampler;
@@ -17,6 +19,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Labels;
 import java.lang.instrument.Instrumentation;
 import java.net.BindException;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Wiring: config, then metrics, then weaving, then the sampler, then the endpoint. */
@@ -35,11 +38,18 @@ final class Agent {
         SelfMetrics self = new SelfMetrics(VERSION, service, properties, weaver::errors);
         ProcessingMetrics timers = new ProcessingMetrics(config.timers(), config.buckets(), service, properties, self);
         QueueSampler queues = new QueueSampler(config.queues(), service, properties);
-        List<SampleSource> sources = List.of(queues, new StallDetector(timers, config.timers()),
-                new SqlGauges(config.sqlGauges(), PoolLookup.NONE, service));
+        DbPools dbPools = new DbPools(JdbcPoolKind.ALL, config::poolExcluded, service, properties);
+        ExecutorPools executors = new ExecutorPools(config::poolExcluded, service, properties);
+        // Pools are read before the SQL gauges, which borrow their connections from them.
+        List<SampleSource> sources = new ArrayList<>(List.of(queues, new StallDetector(timers, config.timers())));
+        if (config.pools()) {
+            sources.add(dbPools);
+            sources.add(executors);
+        }
+        sources.add(new SqlGauges(config.sqlGauges(), dbPools, service));
         Sampler sampler = new Sampler(sources, config.sampleInterval(), service, properties);
 
-        if (!BootstrapBridge.install(new AgentHooks(timers, queues))) {
+        if (!BootstrapBridge.install(new AgentHooks(timers, queues, dbPools, executors))) {
             AgentLog.warn("another Pulse agent is already running in this JVM; this one does nothing");
             return;
         }
@@ -48,7 +58,12 @@ final class Agent {
         timers.register(registry);
         sampler.register(registry);
 
-        weaver.install(config, instrumentation);
+        List<String> poolClasses = new ArrayList<>();
+        JdbcPoolKind.ALL.forEach(kind -> poolClasses.add(kind.className()));
+        weaver.install(config, poolClasses, instrumentation);
+        if (config.pools()) {
+            executors.addCommonPool();
+        }
         registerLoadedQueueHolders(config, instrumentation, queues);
         sampler.start();
         startEndpoint(config, registry, properties);

@@ -2,17 +2,23 @@ package dev.pulse.agent;
 
 import dev.pulse.agent.bridge.Hooks;
 import dev.pulse.agent.metrics.ProcessingMetrics;
+import dev.pulse.agent.pools.DbPools;
+import dev.pulse.agent.pools.ExecutorPools;
 import dev.pulse.agent.sample.QueueSampler;
 
-/** Routes what the woven code reports to the timers and the queue sampler. */
+/** Routes what the woven code reports to the timers, the queue sampler and the pools. */
 final class AgentHooks implements Hooks {
 
     private final ProcessingMetrics timers;
     private final QueueSampler queues;
+    private final DbPools dbPools;
+    private final ExecutorPools executors;
 
-    AgentHooks(ProcessingMetrics timers, QueueSampler queues) {
+    AgentHooks(ProcessingMetrics timers, QueueSampler queues, DbPools dbPools, ExecutorPools executors) {
         this.timers = timers;
         this.queues = queues;
+        this.dbPools = dbPools;
+        this.executors = executors;
     }
 
     @Override
@@ -33,5 +39,30 @@ final class AgentHooks implements Hooks {
     @Override
     public void classInitialized(int source, Class<?> type) {
         queues.classInitialized(source, type);
+    }
+
+    @Override
+    public void poolCreated(int kind, Object pool) {
+        dbPools.created(kind, pool);
+    }
+
+    @Override
+    public void executorCreated(Object executor) {
+        executors.created(executor);
+    }
+
+    @Override
+    public void executorThreadCreated(Object executor, Thread thread) {
+        executors.threadCreated(executor, thread);
+    }
+
+    @Override
+    public void executorRejected(Object executor) {
+        executors.rejected(executor);
+    }
+
+    @Override
+    public void connectionAcquired(Object pool, long startNanos, Throwable thrown) {
+        dbPools.acquired(pool, startNanos, thrown);
     }
 }

@@ -42,4 +42,24 @@ public final class Bridge {
     public static void classInitialized(int source, Class<?> type) {
         hooks.classInitialized(source, type);
     }
+
+    public static void poolCreated(int kind, Object pool) {
+        hooks.poolCreated(kind, pool);
+    }
+
+    public static void executorCreated(Object executor) {
+        hooks.executorCreated(executor);
+    }
+
+    public static void executorThreadCreated(Object executor, Thread thread) {
+        hooks.executorThreadCreated(executor, thread);
+    }
+
+    public static void executorRejected(Object executor) {
+        hooks.executorRejected(executor);
+    }
+
+    public static void connectionAcquired(Object pool, long startNanos, Throwable thrown) {
+        hooks.connectionAcquired(pool, startNanos, thrown);
+    }
 }

@@ -15,6 +15,21 @@ public interface Hooks {
     /** A class holding a sampled static field was initialized. */
     void classInitialized(int source, Class<?> type);
 
+    /** A constructor of a known connection pool class finished; {@code kind} indexes the pool kinds. */
+    void poolCreated(int kind, Object pool);
+
+    /** A constructor of ThreadPoolExecutor or ForkJoinPool finished (once per constructor in the chain). */
+    void executorCreated(Object executor);
+
+    /** A ThreadPoolExecutor made a worker thread (not started yet). */
+    void executorThreadCreated(Object executor, Thread thread);
+
+    /** A ThreadPoolExecutor rejected a task. */
+    void executorRejected(Object executor);
+
+    /** A pool's connection acquisition, started at {@code startNanos}, returned or threw. */
+    void connectionAcquired(Object pool, long startNanos, Throwable thrown);
+
     Hooks NONE = new Hooks() {
         @Override
         public long timerEnter(int timer) {
@@ -31,6 +46,26 @@ public interface Hooks {
 
         @Override
         public void classInitialized(int source, Class<?> type) {
+        }
+
+        @Override
+        public void poolCreated(int kind, Object pool) {
+        }
+
+        @Override
+        public void executorCreated(Object executor) {
+        }
+
+        @Override
+        public void executorThreadCreated(Object executor, Thread thread) {
+        }
+
+        @Override
+        public void executorRejected(Object executor) {
+        }
+
+        @Override
+        public void connectionAcquired(Object pool, long startNanos, Throwable thrown) {
         }
     };
 }

@@ -2,6 +2,8 @@ package dev.pulse.agent.weave;
 
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import dev.pulse.agent.AgentLog;
 import dev.pulse.agent.bridge.Bridge;
@@ -35,12 +37,16 @@ public final class Weaver {
      */
     private static final String SAFE_PROPERTY = ByteBuddy.class.getPackage().getName() + ".safe";
 
-    /** Timer ids are the indexes in config.timers(), source ids the indexes in config.queues(). */
-    public ClassFileTransformer install(PulseConfig config, Instrumentation instrumentation) {
+    /**
+     * Timer ids are the indexes in config.timers(), source ids the indexes in config.queues(),
+     * pool kind ids the indexes in {@code poolClasses}.
+     */
+    public ClassFileTransformer install(PulseConfig config, List<String> poolClasses,
+            Instrumentation instrumentation) {
         // Set only while Byte Buddy initializes, and under a name no other code reads.
         String previous = System.setProperty(SAFE_PROPERTY, "true");
         try {
-            return build(config, instrumentation).installOn(instrumentation);
+            return build(config, poolClasses, instrumentation).installOn(instrumentation);
         } finally {
             if (previous == null) {
                 System.clearProperty(SAFE_PROPERTY);
@@ -50,14 +56,15 @@ public final class Weaver {
         }
     }
 
-    private AgentBuilder build(PulseConfig config, Instrumentation instrumentation) {
+    private AgentBuilder build(PulseConfig config, List<String> poolClasses, Instrumentation instrumentation) {
         AgentBuilder builder = new AgentBuilder.Default()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(new Listener())
                 .ignore(nameStartsWith("dev.pulse.agent.")
-                        .or(nameStartsWith("java."))
+                        .or(nameStartsWith("java.").and(not(namedOneOf(
+                                PoolInstrumentation.JDK_TYPES.toArray(new String[0])))))
                         .or(nameStartsWith("jdk."))
                         .or(nameStartsWith("sun."))
                         .or(nameStartsWith("com.sun."))
@@ -81,6 +88,9 @@ public final class Weaver {
                 }
                 return b.visit(advice);
             });
+        }
+        if (config.pools()) {
+            builder = PoolInstrumentation.install(builder, poolClasses);
         }
         return builder;
     }

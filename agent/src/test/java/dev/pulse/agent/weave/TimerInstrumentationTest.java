@@ -192,5 +192,30 @@ class TimerInstrumentationTest {
         public void classInitialized(int source, Class<?> type) {
             calls.add("class " + source);
         }
+
+        @Override
+        public void poolCreated(int kind, Object pool) {
+            calls.add("pool " + kind);
+        }
+
+        @Override
+        public void executorCreated(Object executor) {
+            calls.add("executor");
+        }
+
+        @Override
+        public void executorThreadCreated(Object executor, Thread thread) {
+            calls.add("executor thread " + thread.getName());
+        }
+
+        @Override
+        public void executorRejected(Object executor) {
+            calls.add("rejected");
+        }
+
+        @Override
+        public void connectionAcquired(Object pool, long startNanos, Throwable thrown) {
+            calls.add("acquired");
+        }
     }
 }
