@@ -40,7 +40,7 @@ class ConfigErrorIT {
             + "[,<method pattern>...] such as com.acme.*Worker#process*, found \"dev.pulse.it.apps.Jobs\"",
         "pulse.queu.outbox => dev.pulse.it.apps.Outbox#QUEUE => pulse.queu.outbox: unknown key; known keys are"
             + " pulse.enabled, pulse.service, pulse.http.host, pulse.http.port, pulse.sample.interval,"
-            + " pulse.timer.buckets, pulse.timer.<operation>, pulse.timer.<operation>.stall, pulse.queue.<name>,"
+            + " pulse.timer.buckets, pulse.pools, pulse.pools.exclude, pulse.timer.<operation>, pulse.timer.<operation>.stall, pulse.queue.<name>,"
             + " pulse.sql.<name>.query|metric|pool|url|user|password|timeout",
     })
     void badValueIsOneLineAndTheServiceRunsUntouched(String key, String value, String message) throws Exception {

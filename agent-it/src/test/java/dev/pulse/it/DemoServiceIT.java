@@ -80,6 +80,24 @@ class DemoServiceIT {
     }
 
     @Test
+    void showsItsHikariPoolAndDeliveryExecutorAsConfigured() throws Exception {
+        String text = demo.awaitScrape(port, "the demo's pool and executor read", body ->
+                !Double.isNaN(Scrape.value(body, "pulse_db_pool_max", "pool=\"demo-db\""))
+                        && !Double.isNaN(Scrape.value(body, "pulse_executor_max_threads", "executor=\"delivery\"")));
+        assertEquals(8, Scrape.value(text, "pulse_db_pool_max", "pool=\"demo-db\""), "JobStore's maximumPoolSize");
+        double size = Scrape.value(text, "pulse_db_pool_size", "pool=\"demo-db\"");
+        assertTrue(size >= 2 && size <= 8, "minimumIdle 2, maximum 8: " + size);
+        assertEquals(size, Scrape.value(text, "pulse_db_pool_free", "pool=\"demo-db\"")
+                + Scrape.value(text, "pulse_db_pool_active", "pool=\"demo-db\""), text);
+        assertTrue(Scrape.value(text, "pulse_db_pool_acquire_duration_seconds_count", "pool=\"demo-db\"") > 0, text);
+        assertEquals(4, Scrape.value(text, "pulse_executor_max_threads", "executor=\"delivery\""),
+                "Dispatcher's DELIVERY_THREADS");
+        assertTrue(Scrape.value(text, "pulse_executor_threads", "executor=\"delivery\"") <= 4, text);
+        assertTrue(Scrape.value(text, "pulse_executor_queued_tasks", "executor=\"delivery\"") >= 0, text);
+        assertTrue(Double.isNaN(Scrape.value(text, "pulse_sampler_errors_total", "source=\"db_pools\"")), text);
+    }
+
+    @Test
     void promtoolAcceptsTheScrape() throws Exception {
         Path promtool = findPromtool();
         String text = demo.awaitScrape(port, "every timer has counted a call", body ->
