@@ -73,7 +73,11 @@ class PoolsIT {
         assertEquals(Scrape.value(scrape, "pulse_db_pool_size", "pool=\"orders-db\""), free + 2, scrape);
         assertTrue(Scrape.value(scrape, "pulse_db_pool_acquire_duration_seconds_count", "pool=\"orders-db\"") >= 2,
                 scrape);
-        assertEquals(0, Scrape.value(scrape, "pulse_db_pool_acquire_timeouts_total", "pool=\"orders-db\""));
+        assertTrue(app.stdout().contains("app: orders-db timed out: SQLTransientConnectionException"), app.stdout());
+        assertEquals(1, Scrape.value(scrape, "pulse_db_pool_acquire_timeouts_total", "pool=\"orders-db\""), scrape);
+        assertTrue(Scrape.value(scrape, "pulse_db_pool_acquire_duration_seconds_bucket", "pool=\"orders-db\"",
+                "le=\"0.1\"") < Scrape.value(scrape, "pulse_db_pool_acquire_duration_seconds_count",
+                "pool=\"orders-db\""), "the timed-out request waited its 250 ms\n" + scrape);
     }
 
     @Test

@@ -52,6 +52,12 @@ public final class PoolsApp {
             HELD.add(pool.getConnection());
             HELD.add(pool.getConnection());
         }
+        try (Connection third = orders.getConnection(); Connection fourth = orders.getConnection()) {
+            orders.getConnection().close();
+            System.out.println("app: a fifth connection of four?");
+        } catch (java.sql.SQLException expected) {
+            System.out.println("app: orders-db timed out: " + expected.getClass().getSimpleName());
+        }
 
         ThreadPoolExecutor workers = new ThreadPoolExecutor(2, 3, 1, TimeUnit.MINUTES, new ArrayBlockingQueue<>(1),
                 named("reports-"), new ThreadPoolExecutor.AbortPolicy());
@@ -141,6 +147,7 @@ public final class PoolsApp {
         set(config, "setPoolName", name);
         set(config, "setMaximumPoolSize", max);
         set(config, "setMinimumIdle", 2);
+        set(config, "setConnectionTimeout", 250L);
         return (DataSource) loader.loadClass("com.zaxxer.hikari.HikariDataSource").getConstructor(configType)
                 .newInstance(config);
     }
@@ -186,7 +193,9 @@ public final class PoolsApp {
         for (Method method : target.getClass().getMethods()) {
             if (method.getName().equals(setter) && method.getParameterCount() == 1) {
                 Class<?> type = method.getParameterTypes()[0];
-                if (type == int.class || type == Integer.class || type.isInstance(value)) {
+                boolean matches = value instanceof Long ? type == long.class
+                        : value instanceof Integer ? type == int.class : type.isInstance(value);
+                if (matches) {
                     method.invoke(target, value);
                     return;
                 }

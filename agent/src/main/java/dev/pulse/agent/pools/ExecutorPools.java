@@ -189,7 +189,7 @@ public final class ExecutorPools implements SampleSource {
                     Class<?> type = frame.getDeclaringClass();
                     String name = type.getName();
                     return !name.startsWith("dev.pulse.agent.bridge.")
-                            && !name.startsWith("dev.pulse.agent.pools.")
+                            && type != ExecutorPools.class
                             && !name.equals("dev.pulse.agent.AgentHooks")
                             && !name.equals("java.util.concurrent.Executors")
                             && !(type.isInstance(executor) && (frame.getMethodName().equals("<init>")))

@@ -1,0 +1,127 @@
+package dev.pulse.agent.pools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.prometheus.metrics.config.PrometheusProperties;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Labels;
+import java.io.ByteArrayOutputStream;
+import java.lang.ref.WeakReference;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The registry without weaving: the test reports what the woven constructors would. Executors
+ * made here are made by code of the agent's package, so their names start with "pulse:".
+ */
+class ExecutorPoolsTest {
+
+    private final List<String> failures = new ArrayList<>();
+    private final ExecutorPools pools = new ExecutorPools(name -> name.equals("pulse:hidden"), Labels.EMPTY,
+            PrometheusProperties.get());
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+
+    ExecutorPoolsTest() {
+        pools.register(registry);
+    }
+
+    @Test
+    void anExecutorIsNamedByItsThreadsOnceItHasOne() throws Exception {
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>());
+        pools.created(executor);
+        pools.sample((source, message) -> failures.add(source + ": " + message));
+        assertFalse(scrape().contains("executor="), "no thread yet, no name yet");
+
+        pools.threadCreated(executor, new Thread("mailer-1"));
+        executor.submit(() -> { }).get();
+        pools.rejected(executor);
+        pools.sample((source, message) -> failures.add(source + ": " + message));
+        String text = scrape();
+        assertTrue(text.contains("pulse_executor_max_threads{executor=\"pulse:mailer\"} 1.0"), text);
+        assertTrue(text.contains("pulse_executor_rejected_tasks_total{executor=\"pulse:mailer\"} 1.0"), text);
+        executor.shutdown();
+        assertTrue(executor.awaitTermination(10, TimeUnit.SECONDS));
+        pools.sample((source, message) -> failures.add(source + ": " + message));
+        assertFalse(scrape().contains("mailer"), "a terminated executor is gone");
+        assertEquals(List.of(), failures);
+    }
+
+    @Test
+    void defaultThreadNamesGiveWayToWhereTheExecutorWasMade() {
+        ExecutorService executor = makeReports();
+        pools.threadCreated(executor, new Thread("pool-7-thread-1"));
+        ExecutorService twin = makeReports();
+        pools.threadCreated(twin, new Thread("pool-8-thread-1"));
+        pools.sample((source, message) -> failures.add(source + ": " + message));
+        String text = scrape();
+        assertTrue(text.contains("executor=\"pulse:ExecutorPoolsTest.makeReports\""), text);
+        assertTrue(text.contains("executor=\"pulse:ExecutorPoolsTest.makeReports#2\""), text);
+        executor.shutdown();
+        twin.shutdown();
+    }
+
+    @Test
+    void theAgentsOwnAndExcludedExecutorsAreToldApart() {
+        assertEquals("jdk:", ExecutorPools.owner("java.util.concurrent.Executors"));
+        assertEquals("pulse:", ExecutorPools.owner("dev.pulse.agent.sample.Sampler"));
+        assertEquals("", ExecutorPools.owner("com.acme.Worker"));
+        ThreadPoolExecutor hidden = new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>());
+        pools.created(hidden);
+        pools.threadCreated(hidden, new Thread("hidden-1"));
+        pools.addCommonPool();
+        pools.sample((source, message) -> failures.add(source + ": " + message));
+        String text = scrape();
+        assertFalse(text.contains("hidden"), text);
+        assertTrue(text.contains("executor=\"jdk:common-pool\""), text);
+        hidden.shutdown();
+    }
+
+    @Test
+    void anExecutorTheServiceDropsIsNotKeptAlive() throws Exception {
+        WeakReference<ExecutorService> dropped = dropOne();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (dropped.get() != null && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertEquals(null, dropped.get(), "the registry holds executors weakly");
+        pools.sample((source, message) -> failures.add(source + ": " + message));
+        assertFalse(scrape().contains("dropped"));
+    }
+
+    private WeakReference<ExecutorService> dropOne() throws Exception {
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(0, 1, 1, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>());
+        pools.created(executor);
+        pools.threadCreated(executor, new Thread("dropped-1"));
+        pools.sample((source, message) -> failures.add(source + ": " + message));
+        assertTrue(scrape().contains("dropped"));
+        executor.shutdown();
+        return new WeakReference<>(executor);
+    }
+
+    private ExecutorService makeReports() {
+        ExecutorService executor = Executors.newFixedThreadPool(1);
+        pools.created(executor);
+        return executor;
+    }
+
+    private String scrape() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            PrometheusTextFormatWriter.create().write(out, registry.scrape());
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}
