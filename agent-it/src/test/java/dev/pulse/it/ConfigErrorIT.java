@@ -39,8 +39,10 @@ class ConfigErrorIT {
         "pulse.timer.cycle => dev.pulse.it.apps.Jobs => pulse.timer.cycle: expected <class pattern>#<method pattern>"
             + "[,<method pattern>...] such as com.acme.*Worker#process*, found \"dev.pulse.it.apps.Jobs\"",
         "pulse.queu.outbox => dev.pulse.it.apps.Outbox#QUEUE => pulse.queu.outbox: unknown key; known keys are"
-            + " pulse.enabled, pulse.service, pulse.http.host, pulse.http.port, pulse.sample.interval,"
-            + " pulse.timer.buckets, pulse.timer.<operation>, pulse.timer.<operation>.stall, pulse.queue.<name>,"
+            + " pulse.enabled, pulse.service, pulse.http.host, pulse.http.port, pulse.http.auth.user,"
+            + " pulse.http.auth.password_hash, pulse.http.tls.keystore, pulse.http.tls.keystore_password,"
+            + " pulse.http.tls.keystore_type, pulse.sample.interval, pulse.timer.buckets, pulse.metrics.max_series,"
+            + " pulse.timer.<operation>, pulse.timer.<operation>.stall, pulse.queue.<name>,"
             + " pulse.sql.<name>.query|metric|pool|url|user|password|timeout",
     })
     void badValueIsOneLineAndTheServiceRunsUntouched(String key, String value, String message) throws Exception {
