@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs before every handler of the endpoint: refuses requests the exporter would answer with a
- * stack trace (a malformed %-escape in the query) or that cost more than a scrape should (too
- * many query parameters), then checks Basic credentials when {@code pulse.http.auth.*} is set.
+ * stack trace (a malformed %-escape in the query), that cost more than a scrape should (too many
+ * query parameters, a body), or that are not HTTP/1.x GET or HEAD, then checks Basic credentials when {@code pulse.http.auth.*} is set.
  * {@code /-/healthy} stays open, so a liveness probe needs no secret; it tells only that the
  * agent runs.
  */
@@ -25,6 +25,7 @@ final class RequestGuard extends Authenticator {
     private static final String BASIC = "Basic ";
     private static final int BAD_REQUEST = 400;
     private static final int UNAUTHORIZED = 401;
+    private static final int METHOD_NOT_ALLOWED = 405;
 
     private final String user;
     private final byte[] userDigest;
@@ -41,8 +42,16 @@ final class RequestGuard extends Authenticator {
 
     @Override
     public Result authenticate(HttpExchange exchange) {
-        if (!wellFormedQuery(exchange.getRequestURI().getRawQuery())) {
+        String protocol = exchange.getProtocol();
+        if (!"HTTP/1.1".equals(protocol) && !"HTTP/1.0".equals(protocol)
+                || !wellFormedQuery(exchange.getRequestURI().getRawQuery())) {
             return new Failure(BAD_REQUEST);
+        }
+        String method = exchange.getRequestMethod();
+        if (!"GET".equals(method) && !"HEAD".equals(method)) {
+            // A scrape is a GET; nothing else is read, and a request body is never buffered.
+            exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+            return new Failure(METHOD_NOT_ALLOWED);
         }
         if (user == null) {
             return new Success(new HttpPrincipal("", REALM));
