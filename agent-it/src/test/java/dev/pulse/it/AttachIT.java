@@ -42,6 +42,40 @@ class AttachIT {
     }
 
     @Test
+    void aPidThatIsNoProcessIsOneClearLine() throws Exception {
+        // Process ids on Linux stay below 2^22; this one cannot be running.
+        assertAttachFails(List.of("attach", "999999999"), 1, "pulse: cannot attach to 999999999: no such process");
+    }
+
+    @Test
+    void aPidThatIsNoNumberIsOneClearLine() throws Exception {
+        assertAttachFails(List.of("attach", "my-service"), 2,
+                "pulse: cannot attach: expected a process id (a positive number), found \"my-service\"");
+    }
+
+    @Test
+    void aMissingConfigFileIsReportedBeforeAttaching() throws Exception {
+        Path missing = Files.createTempDirectory("pulse-it").resolve("missing.properties");
+        assertAttachFails(List.of("attach", String.valueOf(ProcessHandle.current().pid()), missing.toString()), 1,
+                "pulse: cannot attach to " + ProcessHandle.current().pid() + ": " + missing.toAbsolutePath()
+                        + ": cannot read config file");
+    }
+
+    private static void assertAttachFails(List<String> args, int exitCode, String message) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(ForkedJvm.JAVA.toString(), "-jar",
+                ForkedJvm.AGENT_JAR.toAbsolutePath().toString()));
+        command.addAll(args);
+        Process attach = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            assertTrue(attach.waitFor(60, TimeUnit.SECONDS), "attach did not finish");
+            assertEquals(message, new String(attach.getInputStream().readAllBytes()).trim());
+            assertEquals(exitCode, attach.exitValue());
+        } finally {
+            attach.destroyForcibly();
+        }
+    }
+
+    @Test
     void attachWithoutAPidPrintsUsage() throws Exception {
         Process attach = new ProcessBuilder(ForkedJvm.JAVA.toString(), "-jar",
                 ForkedJvm.AGENT_JAR.toAbsolutePath().toString(), "attach")

@@ -36,11 +36,15 @@ class ConfigErrorIT {
         "pulse.http.port => 70000 => pulse.http.port: expected 0..65535, found \"70000\"",
         "pulse.sample.interval => 0 => pulse.sample.interval: expected a positive duration such as 500ms, 5s or 1m,"
             + " found \"0\"",
+        "pulse.metrics.max_series => 0 => pulse.metrics.max_series: expected a number of series 1..1000000,"
+            + " found \"0\"",
         "pulse.timer.cycle => dev.pulse.it.apps.Jobs => pulse.timer.cycle: expected <class pattern>#<method pattern>"
             + "[,<method pattern>...] such as com.acme.*Worker#process*, found \"dev.pulse.it.apps.Jobs\"",
         "pulse.queu.outbox => dev.pulse.it.apps.Outbox#QUEUE => pulse.queu.outbox: unknown key; known keys are"
-            + " pulse.enabled, pulse.service, pulse.http.host, pulse.http.port, pulse.sample.interval,"
-            + " pulse.timer.buckets, pulse.pools, pulse.pools.exclude, pulse.timer.<operation>, pulse.timer.<operation>.stall, pulse.queue.<name>,"
+            + " pulse.enabled, pulse.service, pulse.http.host, pulse.http.port, pulse.http.auth.user,"
+            + " pulse.http.auth.password_hash, pulse.http.tls.keystore, pulse.http.tls.keystore_password,"
+            + " pulse.http.tls.keystore_type, pulse.sample.interval, pulse.timer.buckets, pulse.metrics.max_series, pulse.pools,"
+            + " pulse.pools.exclude, pulse.timer.<operation>, pulse.timer.<operation>.stall, pulse.queue.<name>,"
             + " pulse.sql.<name>.query|metric|pool|url|user|password|timeout",
     })
     void badValueIsOneLineAndTheServiceRunsUntouched(String key, String value, String message) throws Exception {
@@ -58,6 +62,33 @@ class ConfigErrorIT {
         Path missing = folder.resolve("missing.properties");
         assertRunsUntouched(missing, 9464,
                 List.of("pulse: " + missing.toAbsolutePath() + ": cannot read config file: no such file"));
+    }
+
+    @Test
+    void unreadableFile() throws Exception {
+        // A directory: unreadable as a file even for root, unlike a file without read permission.
+        Path directory = Files.createTempDirectory(folder, "not-a-file");
+        assertRunsUntouched(directory, 9464,
+                List.of("pulse: " + directory.toAbsolutePath() + ": cannot read config file: Is a directory"));
+    }
+
+    @Test
+    void malformedLine() throws Exception {
+        int port = ForkedJvm.freePort();
+        Path config = ForkedJvm.writeConfig(folder,
+                "pulse.http.host=127.0.0.1",
+                "pulse.http.port=" + port,
+                "pulse.service=\\u12x4");
+        assertRunsUntouched(config, port,
+                List.of("pulse: " + config.toAbsolutePath() + ":3: malformed line: Malformed \\uxxxx encoding."));
+    }
+
+    @Test
+    void notUtf8() throws Exception {
+        Path config = Files.createTempFile(folder, "latin1", ".properties");
+        Files.write(config, "pulse.service=caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertRunsUntouched(config, 9464,
+                List.of("pulse: " + config.toAbsolutePath() + ": cannot read config file: not UTF-8 text"));
     }
 
     @Test

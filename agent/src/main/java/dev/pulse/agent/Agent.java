@@ -26,6 +26,11 @@ import java.util.List;
 final class Agent {
 
     static final String VERSION = versionOf(Agent.class);
+    /**
+     * Test hook, outside the pulse.* keys on purpose: names an operation whose recordings all
+     * fail inside the agent, to prove such faults are swallowed and counted.
+     */
+    static final String FAULT_HOOK = "dev.pulse.agent.test.faulty_operation";
 
     private Agent() {
     }
@@ -36,7 +41,12 @@ final class Agent {
         Labels service = Labels.of("service", config.service());
         Weaver weaver = new Weaver();
         SelfMetrics self = new SelfMetrics(VERSION, service, properties, weaver::errors);
-        ProcessingMetrics timers = new ProcessingMetrics(config.timers(), config.buckets(), service, properties, self);
+        ProcessingMetrics timers = new ProcessingMetrics(config.timers(), config.buckets(), config.maxSeries(), service,
+                properties, self);
+        String faulty = System.getProperty(FAULT_HOOK);
+        if (faulty != null) {
+            timers.injectRecordingFault(faulty);
+        }
         QueueSampler queues = new QueueSampler(config.queues(), service, properties);
         DbPools dbPools = new DbPools(JdbcPoolKind.ALL, config::poolExcluded, service, properties);
         ExecutorPools executors = new ExecutorPools(config::poolExcluded, service, properties);
@@ -46,7 +56,7 @@ final class Agent {
             sources.add(dbPools);
             sources.add(executors);
         }
-        sources.add(new SqlGauges(config.sqlGauges(), dbPools, service));
+        sources.add(new SqlGauges(config.sqlGauges(), dbPools, service, config.maxSeries(), self));
         Sampler sampler = new Sampler(sources, config.sampleInterval(), service, properties);
 
         if (!BootstrapBridge.install(new AgentHooks(timers, queues, dbPools, executors))) {
@@ -96,9 +106,16 @@ final class Agent {
             return;
         }
         String where = config.httpHost() + ":" + config.httpPort();
+        if (config.authUser() != null && config.tls() == null) {
+            AgentLog.warn("pulse.http.auth.user is set without pulse.http.tls.keystore: the password crosses"
+                    + " the network in clear text");
+        }
         try {
-            MetricsEndpoint endpoint = MetricsEndpoint.start(config.httpHost(), config.httpPort(), registry, properties);
-            AgentLog.info(started + "; metrics on http://" + config.httpHost() + ":" + endpoint.port() + "/metrics");
+            MetricsEndpoint endpoint = MetricsEndpoint.start(config, registry, properties);
+            String scheme = config.tls() != null ? "https" : "http";
+            String auth = config.authUser() != null ? " (Basic authentication)" : "";
+            AgentLog.info(started + "; metrics on " + scheme + "://" + config.httpHost() + ":" + endpoint.port()
+                    + "/metrics" + auth);
         } catch (BindException e) {
             AgentLog.error(started + ", but pulse.http.port: cannot listen on " + where + ": " + e.getMessage()
                     + "; timing and sampling go on without an endpoint");

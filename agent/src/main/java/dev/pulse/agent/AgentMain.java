@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Entry points. {@code -javaagent:pulse-agent.jar=<properties file>} calls {@link #premain};
  * {@code java -jar pulse-agent.jar attach <pid> [file]} loads the agent into a running JVM,
- * which then calls {@link #agentmain}. Nothing here may throw into the host or exit the JVM.
+ * which then calls {@link #agentmain}; {@code java -jar pulse-agent.jar hash-password} makes a
+ * password hash for the endpoint. Nothing here may throw into the host or exit the JVM.
  */
 public final class AgentMain {
 
@@ -26,6 +27,9 @@ public final class AgentMain {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && HashPasswordCommand.NAME.equals(args[0])) {
+            System.exit(HashPasswordCommand.run(args, System.console(), System.in, System.out, System.err));
+        }
         System.exit(AttachCommand.run(args, System.out, System.err));
     }
 

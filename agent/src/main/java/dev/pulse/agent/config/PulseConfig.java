@@ -18,14 +18,23 @@ public final class PulseConfig {
     static final String SERVICE = "pulse.service";
     static final String HTTP_HOST = "pulse.http.host";
     static final String HTTP_PORT = "pulse.http.port";
+    static final String HTTP_AUTH_USER = "pulse.http.auth.user";
+    static final String HTTP_AUTH_PASSWORD_HASH = "pulse.http.auth.password_hash";
+    static final String HTTP_TLS_KEYSTORE = "pulse.http.tls.keystore";
+    static final String HTTP_TLS_KEYSTORE_PASSWORD = "pulse.http.tls.keystore_password";
+    static final String HTTP_TLS_KEYSTORE_TYPE = "pulse.http.tls.keystore_type";
     static final String SAMPLE_INTERVAL = "pulse.sample.interval";
     static final String TIMER_BUCKETS = "pulse.timer.buckets";
+    static final String METRICS_MAX_SERIES = "pulse.metrics.max_series";
     static final String POOLS = "pulse.pools";
     static final String POOLS_EXCLUDE = "pulse.pools.exclude";
 
     /** Keys with a fixed name; the others are sections such as pulse.timer.&lt;operation&gt;. */
-    static final List<String> FIXED_KEYS =
-            List.of(ENABLED, SERVICE, HTTP_HOST, HTTP_PORT, SAMPLE_INTERVAL, TIMER_BUCKETS, POOLS, POOLS_EXCLUDE);
+    static final List<String> FIXED_KEYS = List.of(ENABLED, SERVICE, HTTP_HOST, HTTP_PORT, HTTP_AUTH_USER,
+            HTTP_AUTH_PASSWORD_HASH, HTTP_TLS_KEYSTORE, HTTP_TLS_KEYSTORE_PASSWORD, HTTP_TLS_KEYSTORE_TYPE,
+            SAMPLE_INTERVAL, TIMER_BUCKETS, METRICS_MAX_SERIES, POOLS, POOLS_EXCLUDE);
+
+    static final int DEFAULT_MAX_SERIES = 2000;
 
     static final double[] DEFAULT_BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
 
@@ -50,6 +59,10 @@ public final class PulseConfig {
     private final int httpPort;
     private final Duration sampleInterval;
     private final double[] buckets;
+    private final int maxSeries;
+    private final String authUser;
+    private final PasswordHash authPasswordHash;
+    private final TlsConfig tls;
     private final List<TimerConfig> timers;
     private final List<QueueConfig> queues;
     private final List<SqlGaugeConfig> sqlGauges;
@@ -63,6 +76,10 @@ public final class PulseConfig {
         this.httpPort = builder.httpPort;
         this.sampleInterval = builder.sampleInterval;
         this.buckets = builder.buckets;
+        this.maxSeries = builder.maxSeries;
+        this.authUser = builder.authUser;
+        this.authPasswordHash = builder.authPasswordHash;
+        this.tls = builder.tls;
         this.timers = Collections.unmodifiableList(builder.timers);
         this.queues = Collections.unmodifiableList(builder.queues);
         this.sqlGauges = Collections.unmodifiableList(builder.sqlGauges);
@@ -135,6 +152,26 @@ public final class PulseConfig {
         return buckets.clone();
     }
 
+    /** Series per metric family before further label sets fold into one overflow series. */
+    public int maxSeries() {
+        return maxSeries;
+    }
+
+    /** The Basic authentication user of the endpoint, or null when it is open. */
+    public String authUser() {
+        return authUser;
+    }
+
+    /** The hash of the endpoint's password; set exactly when {@link #authUser()} is. */
+    public PasswordHash authPasswordHash() {
+        return authPasswordHash;
+    }
+
+    /** The endpoint's TLS key, or null for plain HTTP. */
+    public TlsConfig tls() {
+        return tls;
+    }
+
     public List<TimerConfig> timers() {
         return timers;
     }
@@ -169,6 +206,11 @@ public final class PulseConfig {
         int httpPort = 9464;
         Duration sampleInterval = Duration.ofSeconds(5);
         double[] buckets = DEFAULT_BUCKETS.clone();
+        int maxSeries = DEFAULT_MAX_SERIES;
+        String authUser;
+        PasswordHash authPasswordHash;
+        TlsConfig tls;
+        private final Map<String, Setting> security = new LinkedHashMap<>();
         final List<TimerConfig> timers = new ArrayList<>();
         final List<QueueConfig> queues = new ArrayList<>();
         final List<SqlGaugeConfig> sqlGauges = new ArrayList<>();
@@ -208,6 +250,16 @@ public final class PulseConfig {
                 case POOLS_EXCLUDE:
                     poolsExcluded.clear();
                     poolsExcluded.addAll(parseNameList(setting));
+                    return;
+                case METRICS_MAX_SERIES:
+                    maxSeries = parseMaxSeries(setting);
+                    return;
+                case HTTP_AUTH_USER:
+                case HTTP_AUTH_PASSWORD_HASH:
+                case HTTP_TLS_KEYSTORE:
+                case HTTP_TLS_KEYSTORE_PASSWORD:
+                case HTTP_TLS_KEYSTORE_TYPE:
+                    security.put(key, setting);
                     return;
                 default:
                     break;
@@ -253,6 +305,53 @@ public final class PulseConfig {
             for (SqlSettings gauge : sql.values()) {
                 sqlGauges.add(gauge.build());
             }
+            finishAuth();
+            finishTls();
+        }
+
+        /** User and password hash come together; the hash must be one hash-password prints. */
+        private void finishAuth() throws ConfigException {
+            Setting user = security.get(HTTP_AUTH_USER);
+            Setting hash = security.get(HTTP_AUTH_PASSWORD_HASH);
+            if (user == null && hash == null) {
+                return;
+            }
+            if (user == null) {
+                throw new ConfigException(hash.origin() + ": " + HTTP_AUTH_USER + ": expected a user name beside "
+                        + HTTP_AUTH_PASSWORD_HASH + ", found none");
+            }
+            if (hash == null) {
+                throw new ConfigException(user.origin() + ": " + HTTP_AUTH_PASSWORD_HASH + ": expected "
+                        + PasswordHash.EXPECTED + " beside " + HTTP_AUTH_USER + ", found none");
+            }
+            if (user.value().isEmpty() || user.value().indexOf(':') >= 0) {
+                throw ConfigException.expected(user, "a user name without ':'");
+            }
+            authUser = user.value();
+            authPasswordHash = PasswordHash.parse(hash.value());
+            if (authPasswordHash == null) {
+                // The value is a hash, not a secret, but it is still not echoed.
+                throw new ConfigException(hash.origin() + ": " + HTTP_AUTH_PASSWORD_HASH + ": expected "
+                        + PasswordHash.EXPECTED);
+            }
+        }
+
+        private void finishTls() throws ConfigException {
+            Setting keystore = security.get(HTTP_TLS_KEYSTORE);
+            Setting password = security.get(HTTP_TLS_KEYSTORE_PASSWORD);
+            Setting type = security.get(HTTP_TLS_KEYSTORE_TYPE);
+            if (keystore == null) {
+                Setting orphan = password != null ? password : type;
+                if (orphan != null) {
+                    throw new ConfigException(orphan.origin() + ": " + HTTP_TLS_KEYSTORE + ": expected a keystore"
+                            + " file beside " + orphan.key() + ", found none");
+                }
+                return;
+            }
+            if (keystore.value().isEmpty()) {
+                throw ConfigException.expected(keystore, "a keystore file");
+            }
+            tls = TlsConfig.load(keystore, password, type);
         }
 
         private static ConfigException unknownKey(Setting setting) {
@@ -330,6 +429,18 @@ public final class PulseConfig {
             throw ConfigException.expected(setting, "0..65535");
         }
 
+        private static int parseMaxSeries(Setting setting) throws ConfigException {
+            try {
+                int max = Integer.parseInt(setting.value());
+                if (max >= 1 && max <= 1_000_000) {
+                    return max;
+                }
+            } catch (NumberFormatException e) {
+                // reported below, with the value
+            }
+            throw ConfigException.expected(setting, "a number of series 1..1000000");
+        }
+
         private static double[] parseBuckets(Setting setting) throws ConfigException {
             String expected = "increasing positive numbers separated by commas, such as 0.01,0.1,1,10";
             String[] parts = setting.value().split(",");
@@ -388,6 +499,8 @@ public final class PulseConfig {
     public String toString() {
         return "PulseConfig{enabled=" + enabled + ", service=" + service + ", http=" + httpHost + ":" + httpPort
                 + ", interval=" + sampleInterval + ", buckets=" + Arrays.toString(buckets) + ", timers=" + timers
-                + ", queues=" + queues + ", pools=" + (pools ? "auto" : "none") + ", pools excluded=" + poolsExcluded + "}";
+                + ", maxSeries=" + maxSeries + ", auth=" + (authUser != null) + ", tls=" + (tls != null)
+                + ", queues=" + queues + ", pools=" + (pools ? "auto" : "none") + ", pools excluded=" + poolsExcluded
+                + "}";
     }
 }

@@ -20,9 +20,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ProcessingMetrics {
 
-    /** Distinct exception labels per operation; more are counted as "other". */
+    /**
+     * Distinct exception labels per operation; more are counted as "other", as are those beyond
+     * pulse.metrics.max_series for the whole family.
+     */
     static final int MAX_EXCEPTION_LABELS = 20;
     static final String OTHER_EXCEPTION = "other";
+    static final String ERRORS = "pulse_processing_errors_total";
 
     private final Operation[] operations;
     private final Histogram duration;
@@ -31,6 +35,8 @@ public final class ProcessingMetrics {
     private final GaugeWithCallback oldest;
     private final GaugeWithCallback lastSuccess;
     private final SelfMetrics self;
+    /** Exception label sets still free in the whole family, one "other" per operation kept aside. */
+    private final AtomicInteger errorSeriesLeft;
     private final ClassValue<CounterDataPoint[]> errorPoints = new ClassValue<CounterDataPoint[]>() {
         @Override
         protected CounterDataPoint[] computeValue(Class<?> type) {
@@ -38,9 +44,10 @@ public final class ProcessingMetrics {
         }
     };
 
-    public ProcessingMetrics(List<TimerConfig> timers, double[] buckets, Labels constLabels,
+    public ProcessingMetrics(List<TimerConfig> timers, double[] buckets, int maxSeries, Labels constLabels,
             PrometheusProperties properties, SelfMetrics self) {
         this.self = self;
+        this.errorSeriesLeft = new AtomicInteger(maxSeries - timers.size());
         this.duration = Histogram.builder(properties)
                 .name("pulse_processing_duration_seconds")
                 .help("Time of each call of a timed method.")
@@ -51,7 +58,7 @@ public final class ProcessingMetrics {
                 .withoutExemplars()
                 .build();
         this.errors = Counter.builder(properties)
-                .name("pulse_processing_errors_total")
+                .name(ERRORS)
                 .help("Calls of a timed method that ended by throwing.")
                 .labelNames("operation", "exception")
                 .constLabels(constLabels)
@@ -109,6 +116,18 @@ public final class ProcessingMetrics {
         registry.register(lastSuccess);
     }
 
+    /**
+     * Test hook: every recording of {@code operation} fails inside the agent, as a fault in its
+     * own code would. Call before weaving; the timed path is not changed by the hook's existence.
+     */
+    public void injectRecordingFault(String operation) {
+        for (int i = 0; i < operations.length; i++) {
+            if (operations[i].name.equals(operation)) {
+                operations[i] = new Operation(operation, new FaultyDistribution());
+            }
+        }
+    }
+
     /** Start of a timed call: returns a token for {@link #exit}. */
     public long enter(int timer) {
         return operations[timer].calls.enter(System.nanoTime());
@@ -152,7 +171,11 @@ public final class ProcessingMetrics {
         if (point == null) {
             // Once per (exception class, operation); racing threads get the same data point.
             Operation operation = operations[timer];
-            boolean room = operation.exceptionLabels.incrementAndGet() <= MAX_EXCEPTION_LABELS;
+            boolean room = operation.exceptionLabels.incrementAndGet() <= MAX_EXCEPTION_LABELS
+                    && errorSeriesLeft.decrementAndGet() >= 0;
+            if (!room) {
+                self.seriesOverflow(ERRORS, 1);
+            }
             point = errors.labelValues(operation.name, room ? exceptionLabel(type) : OTHER_EXCEPTION);
             points[timer] = point;
         }
@@ -167,6 +190,29 @@ public final class ProcessingMetrics {
         }
         String name = type.getName();
         return name.substring(name.lastIndexOf('.') + 1);
+    }
+
+    /** Fails every observation, for {@link #injectRecordingFault}. */
+    private static final class FaultyDistribution implements DistributionDataPoint {
+        @Override
+        public long getCount() {
+            return 0;
+        }
+
+        @Override
+        public double getSum() {
+            return 0;
+        }
+
+        @Override
+        public void observe(double value) {
+            throw new IllegalStateException("injected recording fault");
+        }
+
+        @Override
+        public void observeWithExemplar(double value, Labels labels) {
+            observe(value);
+        }
     }
 
     private static final class Operation {

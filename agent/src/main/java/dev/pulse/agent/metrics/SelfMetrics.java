@@ -1,6 +1,7 @@
 package dev.pulse.agent.metrics;
 
 import io.prometheus.metrics.config.PrometheusProperties;
+import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -14,6 +15,7 @@ public final class SelfMetrics {
     private final LongAdder recordingFaults = new LongAdder();
     private final GaugeWithCallback info;
     private final CounterWithCallback faults;
+    private final Counter overflows;
 
     public SelfMetrics(String version, Labels constLabels, PrometheusProperties properties, LongSupplier weaveErrors) {
         this.info = GaugeWithCallback.builder(properties)
@@ -33,11 +35,25 @@ public final class SelfMetrics {
                     callback.call(weaveErrors.getAsLong(), "weaver");
                 })
                 .build();
+        this.overflows = Counter.builder(properties)
+                .name("pulse_series_overflow_total")
+                .help("Label sets folded into a family's \"other\" series because the family reached"
+                        + " pulse.metrics.max_series (or its own smaller cap).")
+                .labelNames("metric")
+                .constLabels(constLabels)
+                .withoutExemplars()
+                .build();
     }
 
     public void register(PrometheusRegistry registry) {
         registry.register(info);
         registry.register(faults);
+        registry.register(overflows);
+    }
+
+    /** {@code count} label sets of {@code metric} went into its overflow series. Not on the hot path. */
+    public void seriesOverflow(String metric, long count) {
+        overflows.labelValues(metric).inc(count);
     }
 
     void recordingFault() {

@@ -1,5 +1,6 @@
 package dev.pulse.agent.sample;
 
+import dev.pulse.agent.config.PersonalData;
 import dev.pulse.agent.config.SqlGaugeConfig;
 import io.prometheus.metrics.model.registry.Collector;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
@@ -13,30 +14,44 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.ObjLongConsumer;
 import java.util.regex.Pattern;
 
 /**
  * One {@code pulse.sql.<name>}: the sampler runs the query and keeps the result, which the
  * scrape serves as a gauge family. The {@code value} column is the value; every other column is a
- * label (its name lower-cased).
+ * label (its name lower-cased). Rows with the same labels are added up; beyond
+ * {@code pulse.metrics.max_series} label sets the rest are added into one series whose labels are
+ * all "other". A label column named like personal data ({@link PersonalData}) fails the query.
  */
 final class SqlGauge implements SampleTask, Collector {
 
-    static final int MAX_ROWS = 1000;
+    /** Rows read at most per pass, whatever the series cap: bounds the sampler's time and memory. */
+    static final int MAX_ROWS = 100_000;
+    static final String OVERFLOW = "other";
     private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
     private final SqlGaugeConfig config;
     private final ConnectionSource connections;
     private final Labels constLabels;
     private final String help;
+    private final int maxSeries;
+    private final ObjLongConsumer<String> overflow;
     private volatile GaugeSnapshot last;
     /** Sampler thread only: the first pass is skipped, so a service has one interval to create its tables. */
     private boolean firstPassSkipped;
 
-    SqlGauge(SqlGaugeConfig config, ConnectionSource connections, Labels constLabels) {
+    SqlGauge(SqlGaugeConfig config, ConnectionSource connections, Labels constLabels, int maxSeries,
+            ObjLongConsumer<String> overflow) {
         this.config = config;
+        this.maxSeries = maxSeries;
+        this.overflow = overflow;
         this.connections = connections;
         this.constLabels = constLabels;
         this.help = "SQL gauge " + config.name() + ": " + config.query();
@@ -90,6 +105,9 @@ final class SqlGauge implements SampleTask, Collector {
             } else if (!LABEL.matcher(label).matches() || constLabels.contains(label)) {
                 throw new SQLException("column \"" + label + "\" cannot be a label: use letters, digits and _,"
                         + " and not " + constLabels.getName(0));
+            } else if (PersonalData.wordIn(label) != null) {
+                throw new SQLException("column \"" + label + "\" cannot be a label: \"" + PersonalData.wordIn(label)
+                        + "\" suggests personal data, which a metrics endpoint must not export");
             } else {
                 labelNames.add(label);
                 labelColumns.add(column);
@@ -98,8 +116,10 @@ final class SqlGauge implements SampleTask, Collector {
         if (valueColumn < 0) {
             throw new SQLException("the query has no column named value");
         }
-        GaugeSnapshot.Builder gauge = GaugeSnapshot.builder().name(config.metric()).help(help);
+        List<String> overflowKey = Collections.nCopies(labelColumns.size(), OVERFLOW);
+        Map<List<String>, double[]> series = new LinkedHashMap<>();
         int count = 0;
+        long folded = 0;
         while (rows.next()) {
             if (++count > MAX_ROWS) {
                 errors.failed(name(), "the query returned more than " + MAX_ROWS + " rows; the rest are dropped");
@@ -114,8 +134,29 @@ final class SqlGauge implements SampleTask, Collector {
                 String text = rows.getString(labelColumns.get(i));
                 values[i] = text == null ? "" : text;
             }
-            Labels labels = Labels.of(labelNames.toArray(new String[0]), values).merge(constLabels);
-            gauge.dataPoint(GaugeDataPointSnapshot.builder().value(value).labels(labels).build());
+            List<String> key = Arrays.asList(values);
+            double[] sum = series.get(key);
+            if (sum == null) {
+                if (series.size() >= maxSeries - 1 && !key.isEmpty()) {
+                    folded++;
+                    key = overflowKey;
+                    sum = series.get(key);
+                }
+                if (sum == null) {
+                    sum = new double[1];
+                    series.put(key, sum);
+                }
+            }
+            sum[0] += value;
+        }
+        if (folded > 0) {
+            overflow.accept(config.metric(), folded);
+        }
+        GaugeSnapshot.Builder gauge = GaugeSnapshot.builder().name(config.metric()).help(help);
+        String[] names = labelNames.toArray(new String[0]);
+        for (Map.Entry<List<String>, double[]> one : series.entrySet()) {
+            Labels labels = Labels.of(names, one.getKey().toArray(new String[0])).merge(constLabels);
+            gauge.dataPoint(GaugeDataPointSnapshot.builder().value(one.getValue()[0]).labels(labels).build());
         }
         return gauge.build();
     }

@@ -1,6 +1,7 @@
 package dev.pulse.agent.sample;
 
 import dev.pulse.agent.config.SqlGaugeConfig;
+import dev.pulse.agent.metrics.SelfMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Labels;
 import java.util.ArrayList;
@@ -11,9 +12,11 @@ public final class SqlGauges implements SampleSource {
 
     private final List<SqlGauge> gauges = new ArrayList<>();
 
-    public SqlGauges(List<SqlGaugeConfig> configs, PoolLookup pools, Labels constLabels) {
+    public SqlGauges(List<SqlGaugeConfig> configs, PoolLookup pools, Labels constLabels, int maxSeries,
+            SelfMetrics self) {
         for (SqlGaugeConfig config : configs) {
-            gauges.add(new SqlGauge(config, ConnectionSource.of(config, pools), constLabels));
+            gauges.add(new SqlGauge(config, ConnectionSource.of(config, pools), constLabels, maxSeries,
+                    self::seriesOverflow));
         }
     }
 

@@ -219,7 +219,9 @@ class PulseConfigTest {
         ConfigException error = assertThrows(ConfigException.class,
                 () -> load(file.toString(), new Properties(), Map.of()));
         assertEquals(file + ":1: pulse.htpp.port: unknown key; known keys are pulse.enabled, pulse.service,"
-                + " pulse.http.host, pulse.http.port, pulse.sample.interval, pulse.timer.buckets, pulse.pools,"
+                + " pulse.http.host, pulse.http.port, pulse.http.auth.user, pulse.http.auth.password_hash,"
+                + " pulse.http.tls.keystore, pulse.http.tls.keystore_password, pulse.http.tls.keystore_type,"
+                + " pulse.sample.interval, pulse.timer.buckets, pulse.metrics.max_series, pulse.pools,"
                 + " pulse.pools.exclude, pulse.timer.<operation>, pulse.timer.<operation>.stall, pulse.queue.<name>,"
                 + " pulse.sql.<name>.query|metric|pool|url|user|password|timeout", error.getMessage());
     }

@@ -30,7 +30,7 @@ class ProcessingMetricsTest {
         registry = new PrometheusRegistry();
         self = new SelfMetrics("1.0", service, properties, () -> 0);
         metrics = new ProcessingMetrics(timers("pulse.timer.cycle=a.B#run", "pulse.timer.delivery=a.C#send"),
-                new double[] {0.001, 1}, service, properties, self);
+                new double[] {0.001, 1}, 2000, service, properties, self);
         self.register(registry);
         metrics.register(registry);
     }
@@ -80,6 +80,37 @@ class ProcessingMetricsTest {
         String text = scrape();
         assertTrue(text.contains("pulse_processing_errors_total{exception=\"other\",operation=\"cycle\","
                 + "service=\"svc\"} 5.0"), text);
+        assertTrue(text.contains("pulse_series_overflow_total{metric=\"pulse_processing_errors_total\","
+                + "service=\"svc\"} 5.0"), text);
+    }
+
+    @Test
+    void exceptionLabelsAreBoundedByTheFamilyCap() throws IOException {
+        registry = new PrometheusRegistry();
+        self = new SelfMetrics("1.0", service, properties, () -> 0);
+        // 4 series: one "other" kept aside for each of the 2 operations, 2 left for exception names.
+        metrics = new ProcessingMetrics(timers("pulse.timer.cycle=a.B#run", "pulse.timer.delivery=a.C#send"),
+                new double[] {1}, 4, service, properties, self);
+        self.register(registry);
+        metrics.register(registry);
+        for (int i = 0; i < 3; i++) {
+            metrics.exit(i % 2, metrics.enter(i % 2), new ClassLoaderOfItsOwn().newException());
+        }
+        String text = scrape();
+        assertEquals(3, text.lines().filter(line -> line.startsWith("pulse_processing_errors_total{")).count(), text);
+        assertTrue(text.contains("pulse_processing_errors_total{exception=\"other\",operation=\"cycle\","
+                + "service=\"svc\"} 1.0"), text);
+        assertTrue(text.contains("pulse_series_overflow_total{metric=\"pulse_processing_errors_total\","
+                + "service=\"svc\"} 1.0"), text);
+    }
+
+    @Test
+    void anInjectedRecordingFaultIsCountedAndTheCallLeavesNoTrace() throws IOException {
+        metrics.injectRecordingFault("cycle");
+        metrics.exit(0, metrics.enter(0), null);
+        String text = scrape();
+        assertTrue(text.contains("pulse_agent_errors_total{component=\"recorder\",service=\"svc\"} 1.0"), text);
+        assertEquals(0.0, value(text, "pulse_processing_inflight{operation=\"cycle\""));
     }
 
     @Test

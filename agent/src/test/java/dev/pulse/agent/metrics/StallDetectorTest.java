@@ -20,7 +20,7 @@ class StallDetectorTest {
         Labels service = Labels.of("service", "svc");
         var timers = ProcessingMetricsTest.timers("pulse.timer.loop=a.B#run", "pulse.timer.loop.stall=20ms",
                 "pulse.timer.quiet=a.B#other");
-        ProcessingMetrics metrics = new ProcessingMetrics(timers, new double[] {1}, service, properties,
+        ProcessingMetrics metrics = new ProcessingMetrics(timers, new double[] {1}, 2000, service, properties,
                 new SelfMetrics("1", service, properties, () -> 0));
         StallDetector detector = new StallDetector(metrics, timers);
         assertTrue(detector.watchesAnything());

@@ -20,11 +20,15 @@ import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SqlGaugeTest {
 
     private static final String URL = "jdbc:h2:mem:sqlgauge;DB_CLOSE_DELAY=-1";
     private final List<String> errors = new ArrayList<>();
+    private final List<String> overflows = new ArrayList<>();
+    private int maxSeries = 2000;
 
     @BeforeAll
     static void table() throws SQLException {
@@ -53,6 +57,33 @@ class SqlGaugeTest {
     }
 
     @Test
+    void labelSetsBeyondTheCapFoldIntoOneOtherSeriesAndAreCounted() throws Exception {
+        maxSeries = 3;
+        String text = run("SELECT id AS job, 1 AS \"value\" FROM jobs ORDER BY id");
+        assertTrue(text.contains("pulse_jobs{job=\"1\",service=\"svc\"} 1.0"), text);
+        assertTrue(text.contains("pulse_jobs{job=\"2\",service=\"svc\"} 1.0"), text);
+        assertTrue(text.contains("pulse_jobs{job=\"other\",service=\"svc\"} 2.0"), text);
+        assertEquals(3, text.lines().filter(line -> line.startsWith("pulse_jobs{")).count(), text);
+        assertEquals(List.of("pulse_jobs=2"), overflows);
+    }
+
+    @Test
+    void rowsWithTheSameLabelsAreAddedUp() throws Exception {
+        String text = run("SELECT status, 1 AS \"value\" FROM jobs");
+        assertTrue(text.contains("pulse_jobs{service=\"svc\",status=\"ready\"} 2.0"), text);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"email", "user_name", "session_id", "api_token", "client_ip", "emailaddress"})
+    void aLabelColumnNamedLikePersonalDataFailsTheQuery(String column) {
+        SQLException error = assertThrows(SQLException.class,
+                () -> run("SELECT kind AS " + column + ", COUNT(*) AS \"value\" FROM jobs GROUP BY kind"));
+        assertTrue(error.getMessage().startsWith("column \"" + column + "\" cannot be a label: \""), error.getMessage());
+        assertTrue(error.getMessage().endsWith("\" suggests personal data, which a metrics endpoint must not export"),
+                error.getMessage());
+    }
+
+    @Test
     void aQueryWithoutValueColumnFails() {
         SQLException error = assertThrows(SQLException.class, () -> run("SELECT status FROM jobs"));
         assertEquals("the query has no column named value", error.getMessage());
@@ -78,12 +109,13 @@ class SqlGaugeTest {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    private static SqlGauge gauge(String query, String where, PoolLookup pools) throws Exception {
+    private SqlGauge gauge(String query, String where, PoolLookup pools) throws Exception {
         Properties properties = new Properties();
         properties.setProperty("pulse.sql.g.query", query);
         properties.setProperty("pulse.sql.g.metric", "pulse_jobs");
         properties.setProperty(where.substring(0, where.indexOf('=')), where.substring(where.indexOf('=') + 1));
         SqlGaugeConfig config = PulseConfig.from(properties, "test").sqlGauges().get(0);
-        return new SqlGauge(config, ConnectionSource.of(config, pools), Labels.of("service", "svc"));
+        return new SqlGauge(config, ConnectionSource.of(config, pools), Labels.of("service", "svc"), maxSeries,
+                (metric, count) -> overflows.add(metric + "=" + count));
     }
 }
