@@ -23,6 +23,7 @@ import java.util.List;
 final class Agent {
 
     static final String VERSION = versionOf(Agent.class);
+    static final String ENDPOINT_THREAD_NAME = "pulse-endpoint";
 
     private Agent() {
     }
@@ -73,6 +74,11 @@ final class Agent {
         }
     }
 
+    /**
+     * Starts the endpoint on its own daemon thread, so the host's start-up does not wait for the
+     * HTTP server. The server is closed at exit: its dispatcher thread waits in a native select,
+     * and the JVM's exit waits up to 300 ms for threads in native code to come back.
+     */
     private static void startEndpoint(PulseConfig config, PrometheusRegistry registry, PrometheusProperties properties) {
         String started = "started " + config.timers().size() + " timers, " + config.queues().size() + " queues, "
                 + config.sqlGauges().size() + " SQL gauges";
@@ -80,14 +86,28 @@ final class Agent {
             AgentLog.info(started + "; no endpoint (pulse.http.port=0)");
             return;
         }
+        Thread starter = new Thread(() -> serve(config, registry, properties, started), ENDPOINT_THREAD_NAME);
+        starter.setDaemon(true);
+        starter.start();
+    }
+
+    private static void serve(PulseConfig config, PrometheusRegistry registry, PrometheusProperties properties,
+            String started) {
         String where = config.httpHost() + ":" + config.httpPort();
         try {
             MetricsEndpoint endpoint = MetricsEndpoint.start(config.httpHost(), config.httpPort(), registry, properties);
+            Thread closer = new Thread(endpoint::close, ENDPOINT_THREAD_NAME + "-close");
+            try {
+                Runtime.getRuntime().addShutdownHook(closer);
+            } catch (IllegalStateException shuttingDown) {
+                endpoint.close();
+                return;
+            }
             AgentLog.info(started + "; metrics on http://" + config.httpHost() + ":" + endpoint.port() + "/metrics");
         } catch (BindException e) {
             AgentLog.error(started + ", but pulse.http.port: cannot listen on " + where + ": " + e.getMessage()
                     + "; timing and sampling go on without an endpoint");
-        } catch (Exception e) {
+        } catch (Throwable e) {
             AgentLog.error(started + ", but pulse.http.host: cannot listen on " + where + ": " + e
                     + "; timing and sampling go on without an endpoint");
         }
