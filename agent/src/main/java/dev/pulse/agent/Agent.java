@@ -31,6 +31,7 @@ final class Agent {
      * fail inside the agent, to prove such faults are swallowed and counted.
      */
     static final String FAULT_HOOK = "dev.pulse.agent.test.faulty_operation";
+    static final String ENDPOINT_THREAD_NAME = "pulse-endpoint";
 
     private Agent() {
     }
@@ -98,6 +99,11 @@ final class Agent {
         }
     }
 
+    /**
+     * Starts the endpoint on its own daemon thread, so the host's start-up does not wait for the
+     * HTTP server. The server is closed at exit: its dispatcher thread waits in a native select,
+     * and the JVM's exit waits up to 300 ms for threads in native code to come back.
+     */
     private static void startEndpoint(PulseConfig config, PrometheusRegistry registry, PrometheusProperties properties) {
         String started = "started " + config.timers().size() + " timers, " + config.queues().size() + " queues, "
                 + config.sqlGauges().size() + " SQL gauges";
@@ -105,6 +111,13 @@ final class Agent {
             AgentLog.info(started + "; no endpoint (pulse.http.port=0)");
             return;
         }
+        Thread starter = new Thread(() -> serve(config, registry, properties, started), ENDPOINT_THREAD_NAME);
+        starter.setDaemon(true);
+        starter.start();
+    }
+
+    private static void serve(PulseConfig config, PrometheusRegistry registry, PrometheusProperties properties,
+            String started) {
         String where = config.httpHost() + ":" + config.httpPort();
         if (config.authUser() != null && config.tls() == null) {
             AgentLog.warn("pulse.http.auth.user is set without pulse.http.tls.keystore: the password crosses"
@@ -112,6 +125,13 @@ final class Agent {
         }
         try {
             MetricsEndpoint endpoint = MetricsEndpoint.start(config, registry, properties);
+            Thread closer = new Thread(endpoint::close, ENDPOINT_THREAD_NAME + "-close");
+            try {
+                Runtime.getRuntime().addShutdownHook(closer);
+            } catch (IllegalStateException shuttingDown) {
+                endpoint.close();
+                return;
+            }
             String scheme = config.tls() != null ? "https" : "http";
             String auth = config.authUser() != null ? " (Basic authentication)" : "";
             AgentLog.info(started + "; metrics on " + scheme + "://" + config.httpHost() + ":" + endpoint.port()
@@ -119,7 +139,7 @@ final class Agent {
         } catch (BindException e) {
             AgentLog.error(started + ", but pulse.http.port: cannot listen on " + where + ": " + e.getMessage()
                     + "; timing and sampling go on without an endpoint");
-        } catch (Exception e) {
+        } catch (Throwable e) {
             AgentLog.error(started + ", but pulse.http.host: cannot listen on " + where + ": " + e
                     + "; timing and sampling go on without an endpoint");
         }

@@ -23,6 +23,12 @@ public final class MetricsEndpoint implements AutoCloseable {
 
     /** The JDK's HTTP server reads its settings from these once; the exporter sets two of them. */
     private static final String SERVER_PROPERTIES = "sun.net.httpserver.";
+    /**
+     * The JDK HTTP server writes a response's headers and body in separate packets; with Nagle's
+     * algorithm on, the body then waits for the client's delayed ACK, about 40 ms per scrape. The
+     * server reads this switch once, when its first instance in the JVM is created.
+     */
+    static final String NO_DELAY_PROPERTY = "sun.net.httpserver.nodelay";
 
     private final HTTPServer server;
 
@@ -33,9 +39,13 @@ public final class MetricsEndpoint implements AutoCloseable {
     public static MetricsEndpoint start(PulseConfig config, PrometheusRegistry registry,
             PrometheusProperties properties) throws IOException, GeneralSecurityException {
         // The exporter sets sun.net.httpserver.maxReqTime and maxRspTime when they are unset, as
-        // its class initializes: the JDK server reads them once, as it starts, and the application
-        // then finds its properties as it left them.
+        // its class initializes, and Pulse sets nodelay where the service has not chosen a value:
+        // the JDK server reads them once, as it starts, and the application then finds its
+        // properties as it left them.
         Map<String, String> before = serverProperties();
+        if (!before.containsKey(NO_DELAY_PROPERTY)) {
+            System.setProperty(NO_DELAY_PROPERTY, "true");
+        }
         try {
             return new MetricsEndpoint(builder(config, registry, properties).buildAndStart());
         } finally {

@@ -60,6 +60,21 @@ final class InflightCalls {
         return (token & TAG_MASK) != NOT_ENTERED;
     }
 
+    /**
+     * The stripe of per-slot data the holder of {@code token} may write alone: its slot, or
+     * {@link #SLOTS} (shared, written atomically) for a call without one. Only for entered tokens.
+     */
+    static int stripe(long token) {
+        int tag = (int) (token & TAG_MASK);
+        return tag == UNTRACKED ? SLOTS : tag - 1;
+    }
+
+    /** The call's start time. Only for tokens that {@link #entered}, before {@link #exit}. */
+    long start(long token) {
+        int tag = (int) (token & TAG_MASK);
+        return tag == UNTRACKED ? token & ~TAG_MASK : cells.get(cell(tag - 1));
+    }
+
     /** Releases the call's slot; returns its start time. Only for tokens that {@link #entered}. */
     long exit(long token, long end, boolean returnedNormally) {
         int tag = (int) (token & TAG_MASK);

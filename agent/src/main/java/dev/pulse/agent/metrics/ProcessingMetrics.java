@@ -3,10 +3,8 @@ package dev.pulse.agent.metrics;
 import dev.pulse.agent.config.TimerConfig;
 import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
-import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
-import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Labels;
 import java.util.List;
@@ -16,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The timers: duration, errors, calls in flight, the oldest running call and the last normal
  * return, per operation. {@link #enter} and {@link #exit} run inside the host's timed methods,
  * so everything they touch is resolved here, up front, into arrays indexed by the timer id woven
- * into the call site: two clock reads, a slot claimed and released, a histogram bucket bumped.
+ * into the call site: two clock reads, a slot claimed and released, a histogram bucket bumped
+ * (in a stripe of counters that only the slot's holder writes, see {@link DurationHistogram}).
  */
 public final class ProcessingMetrics {
 
@@ -29,7 +28,7 @@ public final class ProcessingMetrics {
     static final String ERRORS = "pulse_processing_errors_total";
 
     private final Operation[] operations;
-    private final Histogram duration;
+    private final DurationHistogram duration;
     private final Counter errors;
     private final GaugeWithCallback inflight;
     private final GaugeWithCallback oldest;
@@ -48,15 +47,6 @@ public final class ProcessingMetrics {
             PrometheusProperties properties, SelfMetrics self) {
         this.self = self;
         this.errorSeriesLeft = new AtomicInteger(maxSeries - timers.size());
-        this.duration = Histogram.builder(properties)
-                .name("pulse_processing_duration_seconds")
-                .help("Time of each call of a timed method.")
-                .labelNames("operation")
-                .constLabels(constLabels)
-                .classicOnly()
-                .classicUpperBounds(buckets)
-                .withoutExemplars()
-                .build();
         this.errors = Counter.builder(properties)
                 .name(ERRORS)
                 .help("Calls of a timed method that ended by throwing.")
@@ -64,10 +54,14 @@ public final class ProcessingMetrics {
                 .constLabels(constLabels)
                 .withoutExemplars()
                 .build();
-        this.operations = new Operation[timers.size()];
+        String[] names = new String[timers.size()];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = timers.get(i).operation();
+        }
+        this.duration = new DurationHistogram(names, buckets, constLabels);
+        this.operations = new Operation[names.length];
         for (int i = 0; i < operations.length; i++) {
-            String name = timers.get(i).operation();
-            operations[i] = new Operation(name, duration.labelValues(name));
+            operations[i] = new Operation(names[i], duration.recorder(i));
         }
         this.inflight = GaugeWithCallback.builder(properties)
                 .name("pulse_processing_inflight")
@@ -123,7 +117,7 @@ public final class ProcessingMetrics {
     public void injectRecordingFault(String operation) {
         for (int i = 0; i < operations.length; i++) {
             if (operations[i].name.equals(operation)) {
-                operations[i] = new Operation(operation, new FaultyDistribution());
+                operations[i] = new Operation(operation, new FaultyRecorder(duration, operations[i].duration));
             }
         }
     }
@@ -133,6 +127,10 @@ public final class ProcessingMetrics {
         return operations[timer].calls.enter(System.nanoTime());
     }
 
+    /**
+     * End of a timed call. The duration is recorded while the call still holds its slot, into
+     * that slot's stripe of the histogram; then the slot is released.
+     */
     public void exit(int timer, long token, Throwable thrown) {
         long end = System.nanoTime();
         if (!InflightCalls.entered(token)) {
@@ -140,8 +138,12 @@ public final class ProcessingMetrics {
         }
         try {
             Operation operation = operations[timer];
-            long start = operation.calls.exit(token, end, thrown == null);
-            operation.duration.observe((end - start) / 1e9);
+            InflightCalls calls = operation.calls;
+            try {
+                operation.duration.record(InflightCalls.stripe(token), end - calls.start(token));
+            } finally {
+                calls.exit(token, end, thrown == null);
+            }
             if (thrown != null) {
                 errorPoint(timer, thrown.getClass()).inc();
             }
@@ -192,36 +194,28 @@ public final class ProcessingMetrics {
         return name.substring(name.lastIndexOf('.') + 1);
     }
 
-    /** Fails every observation, for {@link #injectRecordingFault}. */
-    private static final class FaultyDistribution implements DistributionDataPoint {
-        @Override
-        public long getCount() {
-            return 0;
+    /**
+     * Fails every recording, for {@link #injectRecordingFault}. Never loaded otherwise, so the
+     * timed path's call to {@link DurationHistogram.Recorder#record} stays monomorphic.
+     */
+    private static final class FaultyRecorder extends DurationHistogram.Recorder {
+        FaultyRecorder(DurationHistogram histogram, DurationHistogram.Recorder replaced) {
+            super(histogram, replaced.labels());
         }
 
         @Override
-        public double getSum() {
-            return 0;
-        }
-
-        @Override
-        public void observe(double value) {
+        void record(int stripe, long nanos) {
             throw new IllegalStateException("injected recording fault");
-        }
-
-        @Override
-        public void observeWithExemplar(double value, Labels labels) {
-            observe(value);
         }
     }
 
     private static final class Operation {
         final String name;
-        final DistributionDataPoint duration;
+        final DurationHistogram.Recorder duration;
         final InflightCalls calls = new InflightCalls();
         final AtomicInteger exceptionLabels = new AtomicInteger();
 
-        Operation(String name, DistributionDataPoint duration) {
+        Operation(String name, DurationHistogram.Recorder duration) {
             this.name = name;
             this.duration = duration;
         }

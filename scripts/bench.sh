@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Every performance figure of the README in one command: builds the agent and the benchmarks
+# (Maven profile `bench`, never part of `mvn verify`), then runs the JMH suite of the timed call
+# with the real agent jar attached, and the whole-process measurements (start-up, peak RSS,
+# scrape latency, sampler CPU). Each figure is printed beside a baseline measured in the same run.
+#
+#   scripts/bench.sh            # the full run, about 10 minutes
+#   scripts/bench.sh --quick    # fewer forks and iterations, for a first look
+#   scripts/bench.sh --only jmh|process
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Peak RSS comes from GNU time's "Maximum resident set size" (Debian package time).
+if [ ! -x /usr/bin/time ]; then
+  echo "installing GNU time (Debian package time)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends time >/dev/null
+fi
+
+mvn -B -q package -pl agent-it -am -Pbench -DskipTests
+exec java -cp agent-it/target/benchmarks.jar dev.pulse.bench.PerfReport --agent agent/target/pulse-agent.jar "$@"
