@@ -2,6 +2,7 @@ package dev.pulse.agent;
 
 import dev.pulse.agent.config.PulseConfig;
 import dev.pulse.agent.config.QueueConfig;
+import dev.pulse.agent.export.GuardedRegistry;
 import dev.pulse.agent.export.MetricsEndpoint;
 import dev.pulse.agent.metrics.ProcessingMetrics;
 import dev.pulse.agent.metrics.SelfMetrics;
@@ -53,7 +54,7 @@ final class Agent {
             AgentLog.warn("another Pulse agent is already running in this JVM; this one does nothing");
             return;
         }
-        PrometheusRegistry registry = new PrometheusRegistry();
+        PrometheusRegistry registry = new GuardedRegistry(self::scrapeFault);
         self.register(registry);
         timers.register(registry);
         sampler.register(registry);
