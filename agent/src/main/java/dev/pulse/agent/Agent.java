@@ -18,6 +18,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Labels;
 import java.lang.instrument.Instrumentation;
 import java.net.BindException;
+import java.security.GeneralSecurityException;
 import java.util.List;
 
 /** Wiring: config, then metrics, then weaving, then the sampler, then the endpoint. */
@@ -102,6 +103,9 @@ final class Agent {
             String auth = config.authUser() != null ? " (Basic authentication)" : "";
             AgentLog.info(started + "; metrics on " + scheme + "://" + config.httpHost() + ":" + endpoint.port()
                     + "/metrics" + auth);
+        } catch (GeneralSecurityException e) {
+            AgentLog.error(started + ", but pulse.http.tls.keystore: cannot serve HTTPS with its key: " + e
+                    + "; timing and sampling go on without an endpoint");
         } catch (BindException e) {
             AgentLog.error(started + ", but pulse.http.port: cannot listen on " + where + ": " + e.getMessage()
                     + "; timing and sampling go on without an endpoint");
