@@ -35,7 +35,12 @@ class SqlGaugeIT {
                 "pulse.sql.oldest_ready.query=SELECT DATEDIFF('SECOND', MIN(queued_at), LOCALTIMESTAMP) AS \"value\""
                         + " FROM jobs WHERE status = 'ready'",
                 "pulse.sql.oldest_ready.metric=pulse_jobs_oldest_ready_age_seconds",
-                "pulse.sql.oldest_ready.url=jdbc:h2:mem:jobs");
+                "pulse.sql.oldest_ready.url=jdbc:h2:mem:jobs",
+                "pulse.metrics.max_series=5",
+                "pulse.sql.per_job.query=SELECT id AS job, 1 AS \"value\" FROM jobs ORDER BY id",
+                "pulse.sql.per_job.url=jdbc:h2:mem:jobs",
+                "pulse.sql.by_owner.query=SELECT status AS owner_email, COUNT(*) AS \"value\" FROM jobs GROUP BY status",
+                "pulse.sql.by_owner.url=jdbc:h2:mem:jobs");
         try (ForkedJvm app = ForkedJvm.start(ForkedJvm.agentFlags(config), Map.of(),
                 List.of("-cp", ForkedJvm.appsClasspathWith(org.h2.Driver.class), "dev.pulse.it.apps.SqlApp"))) {
             app.awaitStdout("app: phase 1");
@@ -46,6 +51,21 @@ class SqlGaugeIT {
             assertTrue(first.contains("pulse_jobs{service=\"sql\",status=\"ready\"} 3.0"), first);
             double oldest = Scrape.value(first, "pulse_jobs_oldest_ready_age_seconds");
             assertTrue(oldest >= 90 && oldest < 120, "oldest ready job " + oldest + " s");
+
+            // 9 jobs, 5 series at most: 4 jobs, and the other 5 added up in one series.
+            String capped = app.awaitScrape(port, "one job per series, capped",
+                    text -> Scrape.value(text, "pulse_sql_per_job", "job=\"other\"") == 5);
+            assertEquals(5, Scrape.samples(capped, "pulse_sql_per_job{").size(), capped);
+            assertTrue(Scrape.value(capped, "pulse_series_overflow_total", "metric=\"pulse_sql_per_job\"") >= 5,
+                    capped);
+            // A label column named like personal data: nothing exported, one line, an error count.
+            assertTrue(Scrape.samples(capped, "pulse_sql_by_owner{").isEmpty(), capped);
+            assertTrue(Scrape.value(capped, "pulse_sampler_errors_total", "source=\"sql:by_owner\"") >= 1, capped);
+            List<String> refused = app.agentLines().stream().filter(line -> line.contains("owner_email"))
+                    .collect(java.util.stream.Collectors.toList());
+            assertEquals(List.of("pulse: warning: sampling sql:by_owner: java.sql.SQLException: column"
+                    + " \"owner_email\" cannot be a label: \"email\" suggests personal data, which a metrics endpoint"
+                    + " must not export (logged once; counted in pulse_sampler_errors_total)"), refused);
 
             app.awaitStdout("app: phase 2");
             String second = app.awaitScrape(port, "the update seen",

@@ -2,6 +2,7 @@ package dev.pulse.agent;
 
 import dev.pulse.agent.config.PulseConfig;
 import dev.pulse.agent.config.QueueConfig;
+import dev.pulse.agent.export.GuardedRegistry;
 import dev.pulse.agent.export.MetricsEndpoint;
 import dev.pulse.agent.metrics.ProcessingMetrics;
 import dev.pulse.agent.metrics.SelfMetrics;
@@ -19,6 +20,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Labels;
 import java.lang.instrument.Instrumentation;
 import java.net.BindException;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -64,7 +66,7 @@ final class Agent {
             AgentLog.warn("another Pulse agent is already running in this JVM; this one does nothing");
             return;
         }
-        PrometheusRegistry registry = new PrometheusRegistry();
+        PrometheusRegistry registry = new GuardedRegistry(self::scrapeFault);
         self.register(registry);
         timers.register(registry);
         sampler.register(registry);
@@ -136,6 +138,9 @@ final class Agent {
             String auth = config.authUser() != null ? " (Basic authentication)" : "";
             AgentLog.info(started + "; metrics on " + scheme + "://" + config.httpHost() + ":" + endpoint.port()
                     + "/metrics" + auth);
+        } catch (GeneralSecurityException e) {
+            AgentLog.error(started + ", but pulse.http.tls.keystore: cannot serve HTTPS with its key: " + e
+                    + "; timing and sampling go on without an endpoint");
         } catch (BindException e) {
             AgentLog.error(started + ", but pulse.http.port: cannot listen on " + where + ": " + e.getMessage()
                     + "; timing and sampling go on without an endpoint");

@@ -9,8 +9,6 @@ import java.net.URISyntaxException;
 final class AttachCommand {
 
     static final String USAGE = "usage: java -jar pulse-agent.jar attach <pid> [properties file]";
-    /** The JDK's message when the pid names no process. */
-    private static final String NO_SUCH_PROCESS = "No such process";
 
     private AttachCommand() {
     }
@@ -21,9 +19,13 @@ final class AttachCommand {
             return 2;
         }
         String pid = args[1];
-        if (!pid.matches("[1-9][0-9]{0,18}")) {
+        if (!pid.matches("[1-9][0-9]{0,17}")) {
             err.println("pulse: cannot attach: expected a process id (a positive number), found \"" + pid + "\"");
             return 2;
+        }
+        if (ProcessHandle.of(Long.parseLong(pid)).isEmpty()) {
+            err.println("pulse: cannot attach to " + pid + ": no such process");
+            return 1;
         }
         String config = args.length == 3 ? new File(args[2]).getAbsolutePath() : "";
         if (!config.isEmpty() && !new File(config).canRead()) {
@@ -45,12 +47,8 @@ final class AttachCommand {
             err.println("pulse: cannot attach to " + pid + ": " + e);
             return 1;
         } catch (Exception e) {
-            if (NO_SUCH_PROCESS.equals(e.getMessage())) {
-                err.println("pulse: cannot attach to " + pid + ": no such process");
-            } else {
-                err.println("pulse: cannot attach to " + pid + ": " + e.getMessage()
-                        + " (the JVM must run as the same user, and a JDK, not a JRE, must run this command)");
-            }
+            err.println("pulse: cannot attach to " + pid + ": " + e.getMessage()
+                    + " (the JVM must run as the same user, and a JDK, not a JRE, must run this command)");
             return 1;
         }
     }

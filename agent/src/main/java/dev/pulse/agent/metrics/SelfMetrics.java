@@ -13,6 +13,7 @@ import java.util.function.LongSupplier;
 public final class SelfMetrics {
 
     private final LongAdder recordingFaults = new LongAdder();
+    private final LongAdder scrapeFaults = new LongAdder();
     private final GaugeWithCallback info;
     private final CounterWithCallback faults;
     private final Counter overflows;
@@ -33,6 +34,7 @@ public final class SelfMetrics {
                 .callback(callback -> {
                     callback.call(recordingFaults.sum(), "recorder");
                     callback.call(weaveErrors.getAsLong(), "weaver");
+                    callback.call(scrapeFaults.sum(), "scrape");
                 })
                 .build();
         this.overflows = Counter.builder(properties)
@@ -54,6 +56,11 @@ public final class SelfMetrics {
     /** {@code count} label sets of {@code metric} went into its overflow series. Not on the hot path. */
     public void seriesOverflow(String metric, long count) {
         overflows.labelValues(metric).inc(count);
+    }
+
+    /** A scrape failed inside the agent. */
+    public void scrapeFault() {
+        scrapeFaults.increment();
     }
 
     void recordingFault() {
