@@ -51,8 +51,10 @@ final class Agent {
             timers.injectRecordingFault(faulty);
         }
         QueueSampler queues = new QueueSampler(config.queues(), service, properties);
-        DbPools dbPools = new DbPools(JdbcPoolKind.ALL, config::poolExcluded, service, properties);
-        ExecutorPools executors = new ExecutorPools(config::poolExcluded, service, properties);
+        DbPools dbPools = new DbPools(JdbcPoolKind.ALL, config::poolExcluded, config.maxSeries(),
+                () -> self.seriesOverflow("pulse_db_pool_size", 1), service, properties);
+        ExecutorPools executors = new ExecutorPools(config::poolExcluded, config.maxSeries(),
+                () -> self.seriesOverflow("pulse_executor_threads", 1), service, properties);
         // Pools are read before the SQL gauges, which borrow their connections from them.
         List<SampleSource> sources = new ArrayList<>(List.of(queues, new StallDetector(timers, config.timers())));
         if (config.pools()) {

@@ -33,6 +33,8 @@ public final class DbPools implements SampleSource, PoolLookup {
 
     private final List<JdbcPoolKind> kinds;
     private final Predicate<String> excluded;
+    private final int limit;
+    private final Runnable overflow;
     private final PoolNames names = new PoolNames();
     /** Guarded by this; the sampler replaces {@link #readings} from it every pass. */
     private final List<Entry> entries = new ArrayList<>();
@@ -43,10 +45,13 @@ public final class DbPools implements SampleSource, PoolLookup {
     private final Histogram acquireDuration;
     private final Counter acquireTimeouts;
 
-    public DbPools(List<JdbcPoolKind> kinds, Predicate<String> excluded, Labels constLabels,
-            PrometheusProperties properties) {
+    /** {@code maxSeries}: pulse.metrics.max_series; {@code overflow} counts each pool left out. */
+    public DbPools(List<JdbcPoolKind> kinds, Predicate<String> excluded, int maxSeries, Runnable overflow,
+            Labels constLabels, PrometheusProperties properties) {
         this.kinds = List.copyOf(kinds);
         this.excluded = excluded;
+        this.limit = Math.min(MAX_POOLS, maxSeries);
+        this.overflow = overflow;
         gauges.add(gauge(properties, constLabels, "pulse_db_pool_size", "Connections open in the pool.", r -> r.size));
         gauges.add(gauge(properties, constLabels, "pulse_db_pool_free", "Idle connections in the pool.", r -> r.free));
         gauges.add(gauge(properties, constLabels, "pulse_db_pool_active", "Connections in use.", r -> r.active));
@@ -121,10 +126,12 @@ public final class DbPools implements SampleSource, PoolLookup {
                 return;
             }
         }
-        if (entries.size() >= MAX_POOLS) {
+        if (entries.size() >= limit) {
+            overflow.run();
             if (!warnedFull) {
                 warnedFull = true;
-                AgentLog.warn("more than " + MAX_POOLS + " connection pools; the others are not exported");
+                AgentLog.warn("more than " + limit + " connection pools; the others are not exported"
+                        + " (counted in pulse_series_overflow_total)");
             }
             return;
         }
@@ -163,7 +170,7 @@ public final class DbPools implements SampleSource, PoolLookup {
                 return candidate;
             }
         }
-        if (slots.length >= MAX_POOLS) {
+        if (slots.length >= limit) {
             return null;
         }
         // HikariPool's toString() is its pool name, the same one the data source reports.

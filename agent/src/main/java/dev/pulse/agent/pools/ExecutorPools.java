@@ -26,11 +26,13 @@ import java.util.function.ToLongFunction;
  */
 public final class ExecutorPools implements SampleSource {
 
-    /** Executors followed at once; more are ignored (and said so once), to bound the series. */
+    /** Executors followed at once, at most; more are ignored (said once, each counted), to bound the series. */
     static final int MAX_EXECUTORS = 500;
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
     private final Predicate<String> excluded;
+    private final int limit;
+    private final Runnable overflow;
     private final PoolNames names = new PoolNames();
     /** Guarded by this. */
     private final List<Entry> entries = new ArrayList<>();
@@ -40,7 +42,15 @@ public final class ExecutorPools implements SampleSource {
     private final List<CounterWithCallback> counters = new ArrayList<>();
 
     public ExecutorPools(Predicate<String> excluded, Labels constLabels, PrometheusProperties properties) {
+        this(excluded, MAX_EXECUTORS, () -> { }, constLabels, properties);
+    }
+
+    /** {@code maxSeries}: pulse.metrics.max_series; {@code overflow} counts each executor left out. */
+    public ExecutorPools(Predicate<String> excluded, int maxSeries, Runnable overflow, Labels constLabels,
+            PrometheusProperties properties) {
         this.excluded = excluded;
+        this.limit = Math.min(MAX_EXECUTORS, maxSeries);
+        this.overflow = overflow;
         gauges.add(gauge(properties, constLabels, "pulse_executor_threads", "Threads in the pool.", r -> r.threads));
         gauges.add(gauge(properties, constLabels, "pulse_executor_active_threads", "Threads running a task.",
                 r -> r.active));
@@ -151,10 +161,12 @@ public final class ExecutorPools implements SampleSource {
     }
 
     private Entry add(Object executor, String site) {
-        if (entries.size() >= MAX_EXECUTORS) {
+        if (entries.size() >= limit) {
+            overflow.run();
             if (!warnedFull) {
                 warnedFull = true;
-                AgentLog.warn("more than " + MAX_EXECUTORS + " live executors; the others are not exported");
+                AgentLog.warn("more than " + limit + " live executors; the others are not exported"
+                        + " (counted in pulse_series_overflow_total)");
             }
             return null;
         }

@@ -87,6 +87,22 @@ class ExecutorPoolsTest {
     }
 
     @Test
+    void executorsBeyondTheSeriesCapAreLeftOutAndCounted() {
+        java.util.concurrent.atomic.AtomicInteger overflows = new java.util.concurrent.atomic.AtomicInteger();
+        ExecutorPools capped = new ExecutorPools(name -> false, 2, overflows::incrementAndGet, Labels.EMPTY,
+                PrometheusProperties.get());
+        List<ThreadPoolExecutor> executors = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>());
+            executors.add(executor);
+            capped.created(executor);
+            capped.threadCreated(executor, new Thread("capped-" + i));
+        }
+        assertEquals(1, overflows.get());
+        executors.forEach(ThreadPoolExecutor::shutdown);
+    }
+
+    @Test
     void anExecutorTheServiceDropsIsNotKeptAlive() throws Exception {
         WeakReference<ExecutorService> dropped = dropOne();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
