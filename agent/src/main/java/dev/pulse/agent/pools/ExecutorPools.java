@@ -120,7 +120,7 @@ public final class ExecutorPools implements SampleSource {
         String site = creationSite(executor);
         synchronized (this) {
             if (findLocked(executor) == null) {
-                add(executor, site);
+                add(executor, site, true);
             }
         }
     }
@@ -132,8 +132,9 @@ public final class ExecutorPools implements SampleSource {
             synchronized (this) {
                 entry = findLocked(executor);
                 if (entry == null) {
-                    // Made before the agent started: where is unknown.
-                    entry = add(executor, null);
+                    // Made before the agent started (where is unknown), or left out by the cap,
+                    // which counted it when it was made.
+                    entry = add(executor, null, false);
                 }
             }
         }
@@ -155,14 +156,16 @@ public final class ExecutorPools implements SampleSource {
             ForkJoinPool common = ForkJoinPool.commonPool();
             Entry entry = findLocked(common);
             if (entry == null) {
-                add(common, null);
+                add(common, null, true);
             }
         }
     }
 
-    private Entry add(Object executor, String site) {
+    private Entry add(Object executor, String site, boolean countOverflow) {
         if (entries.size() >= limit) {
-            overflow.run();
+            if (countOverflow) {
+                overflow.run();
+            }
             if (!warnedFull) {
                 warnedFull = true;
                 AgentLog.warn("more than " + limit + " live executors; the others are not exported"
