@@ -71,15 +71,12 @@ final class Agent {
 
         List<String> poolClasses = new ArrayList<>();
         JdbcPoolKind.ALL.forEach(kind -> poolClasses.add(kind.className()));
-        // The sampler's executors and the common pool are made once weaving is ready, so that they
-        // are found like any other, and without making premain wait for the weaver.
-        weaver.start(config, poolClasses, instrumentation, () -> {
-            if (config.pools()) {
-                executors.addCommonPool();
-            }
-            sampler.start();
-        });
+        weaver.install(config, poolClasses, instrumentation);
+        if (config.pools()) {
+            executors.addCommonPool();
+        }
         registerLoadedQueueHolders(config, instrumentation, queues);
+        sampler.start();
         startEndpoint(config, registry, properties);
     }
 

@@ -4,7 +4,6 @@ import dev.pulse.agent.bridge.Bridge;
 import dev.pulse.agent.bridge.Hooks;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
 import java.security.ProtectionDomain;
@@ -12,6 +11,7 @@ import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.loading.ClassInjector;
 
 /**
@@ -36,9 +36,10 @@ final class BootstrapBridge {
         if (alreadyInBootstrap()) {
             return;
         }
+        ClassFileLocator agentJar = ClassFileLocator.ForClassLoader.of(BootstrapBridge.class.getClassLoader());
         Map<String, byte[]> types = new LinkedHashMap<>();
         for (String name : CLASSES) {
-            types.put(name, classFile(name));
+            types.put(name, agentJar.locate(name).resolve());
         }
         if (defineInBootstrap(instrumentation, types)) {
             return;
@@ -77,17 +78,6 @@ final class BootstrapBridge {
             return true;
         } catch (Throwable e) {
             return false;
-        }
-    }
-
-    /** Read as a resource, not through Byte Buddy, which premain does not load. */
-    private static byte[] classFile(String name) throws IOException {
-        String resource = name.replace('.', '/') + ".class";
-        try (InputStream in = BootstrapBridge.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IOException("not in the agent jar: " + resource);
-            }
-            return in.readAllBytes();
         }
     }
 

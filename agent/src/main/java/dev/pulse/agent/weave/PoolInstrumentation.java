@@ -1,9 +1,5 @@
 package dev.pulse.agent.weave;
 
-import static dev.pulse.agent.weave.PoolClassNames.FORK_JOIN_POOL;
-import static dev.pulse.agent.weave.PoolClassNames.HIKARI_POOL;
-import static dev.pulse.agent.weave.PoolClassNames.THREAD_POOL_EXECUTOR;
-import static dev.pulse.agent.weave.PoolClassNames.WORKER;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
@@ -20,6 +16,13 @@ import net.bytebuddy.asm.Advice;
  * is timed. Every advice suppresses what it throws.
  */
 final class PoolInstrumentation {
+
+    static final String THREAD_POOL_EXECUTOR = "java.util.concurrent.ThreadPoolExecutor";
+    static final String WORKER = "java.util.concurrent.ThreadPoolExecutor$Worker";
+    static final String FORK_JOIN_POOL = "java.util.concurrent.ForkJoinPool";
+    static final String HIKARI_POOL = "com.zaxxer.hikari.pool.HikariPool";
+    /** JDK types woven for discovery, which the weaver otherwise leaves alone. */
+    static final List<String> JDK_TYPES = List.of(THREAD_POOL_EXECUTOR, WORKER, FORK_JOIN_POOL);
 
     private PoolInstrumentation() {
     }

@@ -1,90 +1,98 @@
 package dev.pulse.agent.weave;
 
+import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+
 import dev.pulse.agent.AgentLog;
+import dev.pulse.agent.bridge.Bridge;
 import dev.pulse.agent.config.PulseConfig;
 import dev.pulse.agent.config.QueueConfig;
 import dev.pulse.agent.config.TimerConfig;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.utility.JavaModule;
 
 /**
- * Installs the timers, queue-holder hooks and pool discovery the configuration names, without
- * making the service's start-up wait for Byte Buddy: premain registers {@link ClassNameGate}, and
- * the {@value #THREAD_NAME} thread builds the Byte Buddy transformer behind it, then retransforms
- * the loaded classes it wants (classes loaded before the agent, or while it was being built).
- *
- * <p>A class whose name a timer, queue or pool names exactly or by wildcard waits as it loads
- * until the transformer is ready, so its first calls and instances are seen. A {@code Name+}
- * timer's subtypes cannot be told by name: one loaded before the transformer is ready is woven
- * by the retransformation, and its calls before that are not timed.
+ * Installs the timers and queue-holder hooks the configuration names. Types are matched by name
+ * first (cheap), and classes loaded before the agent are retransformed.
  */
 public final class Weaver {
-
-    static final String THREAD_NAME = "pulse-weaver";
 
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong transformed = new AtomicLong();
 
     /**
-     * Registers the gate and starts the weaver thread, which runs {@code whenWoven} once the
-     * loaded classes are retransformed (or weaving failed). Timer ids are the indexes in
-     * config.timers(), source ids the indexes in config.queues(), pool kind ids the indexes in
-     * {@code poolClasses}.
+     * Byte Buddy's "safe" switch, under the relocated package name: it keeps Byte Buddy away from
+     * sun.misc.Unsafe, which JDK 24+ warns about on the host's stderr. Pulse needs no Unsafe
+     * injection: its advice is inlined and its bridge is already in the bootstrap loader.
      */
-    public void start(PulseConfig config, List<String> poolClasses, Instrumentation instrumentation,
-            Runnable whenWoven) {
-        ClassNameGate gate = new ClassNameGate(namesToWaitFor(config, poolClasses), ClassNameGate.WAIT);
-        Thread thread = new Thread(() -> weave(config, poolClasses, instrumentation, gate, whenWoven), THREAD_NAME);
-        thread.setDaemon(true);
-        gate.weaverThread(thread);
-        instrumentation.addTransformer(gate, true);
-        thread.start();
-    }
+    private static final String SAFE_PROPERTY = ByteBuddy.class.getPackage().getName() + ".safe";
 
-    static List<String> namesToWaitFor(PulseConfig config, List<String> poolClasses) {
-        List<String> names = new ArrayList<>();
-        for (TimerConfig timer : config.timers()) {
-            if (!timer.type().subtypes()) {
-                names.add(timer.type().name().text());
+    /**
+     * Timer ids are the indexes in config.timers(), source ids the indexes in config.queues(),
+     * pool kind ids the indexes in {@code poolClasses}.
+     */
+    public ClassFileTransformer install(PulseConfig config, List<String> poolClasses,
+            Instrumentation instrumentation) {
+        // Set only while Byte Buddy initializes, and under a name no other code reads.
+        String previous = System.setProperty(SAFE_PROPERTY, "true");
+        try {
+            return build(config, poolClasses, instrumentation).installOn(instrumentation);
+        } finally {
+            if (previous == null) {
+                System.clearProperty(SAFE_PROPERTY);
+            } else {
+                System.setProperty(SAFE_PROPERTY, previous);
             }
         }
-        for (QueueConfig queue : config.queues()) {
-            names.add(queue.className());
+    }
+
+    private AgentBuilder build(PulseConfig config, List<String> poolClasses, Instrumentation instrumentation) {
+        AgentBuilder builder = new AgentBuilder.Default()
+                .disableClassFormatChanges()
+                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+                .with(new Listener())
+                .ignore(nameStartsWith("dev.pulse.agent.")
+                        .or(nameStartsWith("java.").and(not(namedOneOf(
+                                PoolInstrumentation.JDK_TYPES.toArray(new String[0])))))
+                        .or(nameStartsWith("jdk."))
+                        .or(nameStartsWith("sun."))
+                        .or(nameStartsWith("com.sun."))
+                        .or(isSynthetic()))
+                .assureReadEdgeTo(instrumentation, Bridge.class);
+        List<TimerConfig> timers = config.timers();
+        for (int id = 0; id < timers.size(); id++) {
+            TimerInstrumentation timer = new TimerInstrumentation(id, timers.get(id));
+            builder = builder.type(timer.types())
+                    .transform((b, type, loader, module, domain) -> b.visit(timer.advice()));
+        }
+        List<QueueConfig> queues = config.queues();
+        for (int id = 0; id < queues.size(); id++) {
+            QueueHolderInstrumentation holder = new QueueHolderInstrumentation(id, queues.get(id));
+            builder = builder.type(holder.types()).transform((b, type, loader, module, domain) -> {
+                AsmVisitorWrapper advice = holder.adviceFor(type);
+                if (advice == null) {
+                    AgentLog.warn("pulse.queue." + holder.queue().name() + ": " + type.getName()
+                            + " has no field \"" + holder.queue().field() + "\"; it is not sampled");
+                    return b;
+                }
+                return b.visit(advice);
+            });
         }
         if (config.pools()) {
-            names.addAll(PoolClassNames.all(poolClasses));
+            builder = PoolInstrumentation.install(builder, poolClasses);
         }
-        return names;
-    }
-
-    private void weave(PulseConfig config, List<String> poolClasses, Instrumentation instrumentation,
-            ClassNameGate gate, Runnable whenWoven) {
-        ByteBuddyTransformer woven = null;
-        String previous = ByteBuddyTransformer.enterSafeMode();
-        try {
-            try {
-                woven = new ByteBuddyTransformer(config, poolClasses, instrumentation, transformed, errors);
-            } finally {
-                gate.open(woven == null ? null : woven.transformer());
-            }
-            woven.retransformLoaded(instrumentation);
-        } catch (Throwable e) {
-            errors.incrementAndGet();
-            if (woven == null) {
-                instrumentation.removeTransformer(gate);
-            }
-            AgentLog.error("could not weave, " + (woven == null ? "timers, queues and pools are not woven: "
-                    : "classes loaded before the agent may be left unwoven: ") + e);
-        } finally {
-            ByteBuddyTransformer.leaveSafeMode(previous);
-        }
-        try {
-            whenWoven.run();
-        } catch (Throwable e) {
-            AgentLog.error("could not start sampling: " + e);
-        }
+        return builder;
     }
 
     /** Types woven so far. */
@@ -95,5 +103,21 @@ public final class Weaver {
     /** Types that failed to weave; each was logged once and left as it was. */
     public long errors() {
         return errors.get();
+    }
+
+    private final class Listener extends AgentBuilder.Listener.Adapter {
+
+        @Override
+        public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
+                DynamicType dynamicType) {
+            transformed.incrementAndGet();
+        }
+
+        @Override
+        public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded,
+                Throwable throwable) {
+            errors.incrementAndGet();
+            AgentLog.warn("could not weave " + typeName + ", left unchanged: " + throwable);
+        }
     }
 }
