@@ -194,7 +194,6 @@ public final class DbPools implements SampleSource, PoolLookup {
         List<Reading> next = new ArrayList<>(current.size());
         for (Entry entry : current) {
             Object pool = entry.pool.get();
-            String source = "pool:" + (entry.name == null ? entry.kind.className() : entry.name);
             try {
                 if (pool == null || entry.kind.closed(pool)) {
                     forget(entry);
@@ -207,7 +206,8 @@ public final class DbPools implements SampleSource, PoolLookup {
                     next.add(new Reading(entry.name, entry.kind.read(pool), entry.pool));
                 }
             } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-                errors.failed(source, String.valueOf(e));
+                errors.failed("pool:" + (entry.name == null ? entry.kind.className() : entry.name),
+                        String.valueOf(e));
             }
         }
         readings = List.copyOf(next);
@@ -251,8 +251,7 @@ public final class DbPools implements SampleSource, PoolLookup {
 
     /**
      * The pool named {@code name}, or for "auto" the first pool found, as a DataSource: every
-     * supported pool is one. Null when there is none, or none with an idle connection now, so an
-     * SQL gauge never waits behind the service's own work for a connection.
+     * supported pool is one. Null when there is none.
      */
     @Override
     public DataSource find(String name) {
@@ -266,13 +265,15 @@ public final class DbPools implements SampleSource, PoolLookup {
     }
 
     @Override
-    public long idleConnections(String name) {
+    public boolean canLend(String name) {
         for (Reading reading : readings) {
             if ("auto".equals(name) || reading.name.equals(name)) {
-                return reading.values.free;
+                JdbcPoolReading values = reading.values;
+                boolean full = values.max != JdbcPoolReading.UNKNOWN && values.size >= values.max;
+                return values.free != 0 || !full;
             }
         }
-        return JdbcPoolReading.UNKNOWN;
+        return true;
     }
 
     private static final class Entry {

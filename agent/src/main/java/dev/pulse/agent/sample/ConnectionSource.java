@@ -27,9 +27,9 @@ interface ConnectionSource {
                         ? "no connection pool found in this service yet"
                         : "no connection pool named \"" + config.pool() + "\" found in this service yet");
             }
-            if (pools.idleConnections(config.pool()) == 0) {
-                throw new SQLException("pool \"" + config.pool() + "\" had no idle connection at the last sample;"
-                        + " skipped, so the service's own work gets its connections first");
+            if (!pools.canLend(config.pool())) {
+                throw new SQLException("pool \"" + config.pool() + "\" had no idle connection and no room for one"
+                        + " at the last sample; skipped, so the service's own work gets its connections first");
             }
             return pool.getConnection();
         };

@@ -8,9 +8,12 @@ public interface PoolLookup {
     /** The pool named {@code name}, the first pool found for "auto", or null when there is none. */
     DataSource find(String name);
 
-    /** Idle connections the pool had at the last sample, or -1 when unknown. */
-    default long idleConnections(String name) {
-        return -1;
+    /**
+     * False when, at the last sample, the pool had no idle connection and no room to open one,
+     * so borrowing would make the service's own work wait; true when it had, or when unknown.
+     */
+    default boolean canLend(String name) {
+        return true;
     }
 
     PoolLookup NONE = name -> null;

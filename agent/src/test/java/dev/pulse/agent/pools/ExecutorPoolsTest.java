@@ -132,6 +132,10 @@ class ExecutorPoolsTest {
     }
 
     private String scrape() {
+        return text(registry);
+    }
+
+    static String text(PrometheusRegistry registry) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             PrometheusTextFormatWriter.create().write(out, registry.scrape());
