@@ -26,7 +26,7 @@ import javax.sql.DataSource;
  * is timed too. A pool is exported once it has a name (its own, else its URL's), and no longer
  * once it is closed or collected.
  */
-public final class DbPools implements SampleSource, PoolLookup {
+public final class DbPools implements SampleSource, SampleTask, PoolLookup {
 
     /** Pools followed at once; more are ignored (and said so once), to bound the series. */
     static final int MAX_POOLS = 100;
@@ -106,17 +106,12 @@ public final class DbPools implements SampleSource, PoolLookup {
 
     @Override
     public List<SampleTask> tasks() {
-        return List.of(new SampleTask() {
-            @Override
-            public String name() {
-                return "db_pools";
-            }
+        return List.of(this);
+    }
 
-            @Override
-            public void run(Errors errors) {
-                sample(errors);
-            }
-        });
+    @Override
+    public String name() {
+        return "db_pools";
     }
 
     /** From the woven constructor: may run several times for one pool (constructor chains, subclasses). */
@@ -140,23 +135,28 @@ public final class DbPools implements SampleSource, PoolLookup {
 
     /**
      * From HikariCP's getConnection(timeout), on the application's thread: finds the pool's
-     * recorder by identity in a short array, without allocating; only a pool's first call
-     * builds its recorder.
+     * recorder by identity in a short array, without allocating or locking; only a pool's first
+     * call builds its recorder (an excluded pool gets one that records nothing), and once the
+     * array is full other pools are not recorded.
      */
     public void acquired(Object pool, long startNanos, Throwable thrown) {
         long elapsed = System.nanoTime() - startNanos;
+        AcquireSlot[] current = slots;
         AcquireSlot slot = null;
-        for (AcquireSlot candidate : slots) {
+        for (AcquireSlot candidate : current) {
             if (candidate.pool.get() == pool) {
                 slot = candidate;
                 break;
             }
         }
         if (slot == null) {
-            slot = newSlot(pool);
-            if (slot == null) {
+            if (current.length >= limit) {
                 return;
             }
+            slot = newSlot(pool);
+        }
+        if (slot == null || slot.duration == null) {
+            return;
         }
         slot.duration.observe(elapsed / 1e9);
         if (thrown instanceof SQLTransientConnectionException) {
@@ -175,18 +175,16 @@ public final class DbPools implements SampleSource, PoolLookup {
         }
         // HikariPool's toString() is its pool name, the same one the data source reports.
         String name = String.valueOf(pool);
-        if (excluded.test(name)) {
-            return null;
-        }
         AcquireSlot[] grown = java.util.Arrays.copyOf(slots, slots.length + 1);
-        grown[slots.length] = new AcquireSlot(pool, name, acquireDuration.labelValues(name),
-                acquireTimeouts.labelValues(name));
+        grown[slots.length] = excluded.test(name) ? new AcquireSlot(pool, name, null, null)
+                : new AcquireSlot(pool, name, acquireDuration.labelValues(name), acquireTimeouts.labelValues(name));
         slots = grown;
         return grown[slots.length - 1];
     }
 
     /** One pass: reads every live pool; drops the collected and the closed ones. */
-    void sample(SampleTask.Errors errors) {
+    @Override
+    public void run(Errors errors) {
         List<Entry> current;
         synchronized (this) {
             current = new ArrayList<>(entries);
@@ -239,7 +237,7 @@ public final class DbPools implements SampleSource, PoolLookup {
         for (AcquireSlot slot : slots) {
             if (slot.pool.get() != null) {
                 live.add(slot);
-            } else {
+            } else if (slot.duration != null) {
                 acquireDuration.remove(slot.name);
                 acquireTimeouts.remove(slot.name);
             }
@@ -304,6 +302,7 @@ public final class DbPools implements SampleSource, PoolLookup {
     private static final class AcquireSlot {
         final WeakReference<Object> pool;
         final String name;
+        /** Both null for an excluded pool. */
         final DistributionDataPoint duration;
         final CounterDataPoint timeouts;
 

@@ -24,7 +24,7 @@ import java.util.function.ToLongFunction;
  * under a name taken from its threads' names ("delivery-3" names "delivery"), else from the code
  * that created it. Executors the JDK creates are named "jdk:...", the agent's own "pulse:...".
  */
-public final class ExecutorPools implements SampleSource {
+public final class ExecutorPools implements SampleSource, SampleTask {
 
     /** Executors followed at once, at most; more are ignored (said once, each counted), to bound the series. */
     static final int MAX_EXECUTORS = 500;
@@ -99,17 +99,12 @@ public final class ExecutorPools implements SampleSource {
 
     @Override
     public List<SampleTask> tasks() {
-        return List.of(new SampleTask() {
-            @Override
-            public String name() {
-                return "executors";
-            }
+        return List.of(this);
+    }
 
-            @Override
-            public void run(Errors errors) {
-                sample(errors);
-            }
-        });
+    @Override
+    public String name() {
+        return "executors";
     }
 
     /** From the woven constructors, on the creating thread: runs once per constructor in the chain. */
@@ -117,7 +112,7 @@ public final class ExecutorPools implements SampleSource {
         if (find(executor) != null) {
             return;
         }
-        String site = creationSite(executor);
+        Site site = creationSite(executor);
         synchronized (this) {
             if (findLocked(executor) == null) {
                 add(executor, site, true);
@@ -127,15 +122,13 @@ public final class ExecutorPools implements SampleSource {
 
     /** From ThreadPoolExecutor's worker constructor: the first thread's name names the executor. */
     public void threadCreated(Object executor, Thread thread) {
-        Entry entry = find(executor);
-        if (entry == null) {
-            synchronized (this) {
-                entry = findLocked(executor);
-                if (entry == null) {
-                    // Made before the agent started (where is unknown), or left out by the cap,
-                    // which counted it when it was made.
-                    entry = add(executor, null, false);
-                }
+        Entry entry;
+        synchronized (this) {
+            entry = findLocked(executor);
+            if (entry == null) {
+                // Made before the agent started (where is unknown), or left out by the cap,
+                // which counted it when it was made.
+                entry = add(executor, null, false);
             }
         }
         if (entry != null && entry.threadName == null) {
@@ -151,17 +144,14 @@ public final class ExecutorPools implements SampleSource {
     }
 
     /** The common pool is made before any agent starts, so it is added by hand. */
-    public void addCommonPool() {
-        synchronized (this) {
-            ForkJoinPool common = ForkJoinPool.commonPool();
-            Entry entry = findLocked(common);
-            if (entry == null) {
-                add(common, null, true);
-            }
+    public synchronized void addCommonPool() {
+        ForkJoinPool common = ForkJoinPool.commonPool();
+        if (findLocked(common) == null) {
+            add(common, null, true);
         }
     }
 
-    private Entry add(Object executor, String site, boolean countOverflow) {
+    private Entry add(Object executor, Site site, boolean countOverflow) {
         if (entries.size() >= limit) {
             if (countOverflow) {
                 overflow.run();
@@ -196,9 +186,9 @@ public final class ExecutorPools implements SampleSource {
 
     /**
      * Where the executor was made: the first frame outside the executor's own constructors and
-     * the JDK's executor factories, as "[jdk:|pulse:]Class.method".
+     * the JDK's executor factories.
      */
-    static String creationSite(Object executor) {
+    static Site creationSite(Object executor) {
         return WALKER.walk(frames -> frames
                 .filter(frame -> {
                     Class<?> type = frame.getDeclaringClass();
@@ -207,13 +197,11 @@ public final class ExecutorPools implements SampleSource {
                             && type != ExecutorPools.class
                             && !name.equals("dev.pulse.agent.AgentHooks")
                             && !name.equals("java.util.concurrent.Executors")
-                            && !(type.isInstance(executor) && (frame.getMethodName().equals("<init>")))
-                            && !(type.isInstance(executor) && frame.getMethodName().equals("<clinit>")
-                                    && type == ForkJoinPool.class);
+                            && !(type.isInstance(executor) && frame.getMethodName().equals("<init>"));
                 })
                 .findFirst()
-                .map(frame -> owner(frame.getDeclaringClass().getName())
-                        + simpleName(frame.getDeclaringClass()) + "." + frame.getMethodName())
+                .map(frame -> new Site(owner(frame.getDeclaringClass().getName()),
+                        simpleName(frame.getDeclaringClass()) + "." + frame.getMethodName()))
                 .orElse(null));
     }
 
@@ -231,17 +219,9 @@ public final class ExecutorPools implements SampleSource {
         return className.startsWith("dev.pulse.agent.") ? "pulse:" : "";
     }
 
-    /** The "jdk:" or "pulse:" a creation site starts with, or nothing. */
-    private static String ownerOf(String site) {
-        if (site == null) {
-            return "";
-        }
-        int colon = site.indexOf(':');
-        return colon < 0 ? "" : site.substring(0, colon + 1);
-    }
-
     /** One pass: names the executors that have had a thread, reads them, drops the dead. */
-    void sample(SampleTask.Errors errors) {
+    @Override
+    public void run(Errors errors) {
         List<Entry> current;
         synchronized (this) {
             current = new ArrayList<>(entries);
@@ -288,11 +268,11 @@ public final class ExecutorPools implements SampleSource {
                 return false;
             }
             String prefix = PoolNames.threadPrefix(threadName);
-            String site = entry.site;
+            Site site = entry.site;
             if (prefix != null) {
-                wanted = ownerOf(site) + prefix;
+                wanted = (site == null ? "" : site.owner) + prefix;
             } else if (site != null) {
-                wanted = site;
+                wanted = site.owner + site.where;
             } else {
                 wanted = simpleName(executor.getClass());
             }
@@ -341,17 +321,28 @@ public final class ExecutorPools implements SampleSource {
 
     private static final class Entry {
         final WeakReference<Object> executor;
-        /** "[jdk:|pulse:]Class.method", or null when the executor predates the agent. */
-        final String site;
+        /** Null when the executor predates the agent. */
+        final Site site;
         final LongAdder rejected = new LongAdder();
         volatile String threadName;
         /** Sampler thread only, once set. */
         volatile String name;
         volatile boolean excluded;
 
-        Entry(Object executor, String site) {
+        Entry(Object executor, Site site) {
             this.executor = new WeakReference<>(executor);
             this.site = site;
+        }
+    }
+
+    /** Where an executor was made: "Class.method", and its owner, "jdk:", "pulse:" or "". */
+    static final class Site {
+        final String owner;
+        final String where;
+
+        Site(String owner, String where) {
+            this.owner = owner;
+            this.where = where;
         }
     }
 

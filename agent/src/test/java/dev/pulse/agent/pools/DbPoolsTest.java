@@ -86,7 +86,7 @@ class DbPoolsTest {
     }
 
     private void sample() {
-        pools.sample((source, message) -> failures.add(source + ": " + message));
+        pools.run((source, message) -> failures.add(source + ": " + message));
     }
 
     /** A pool kind over H2's plain data source, named "orders-db", with numbers the test sets. */

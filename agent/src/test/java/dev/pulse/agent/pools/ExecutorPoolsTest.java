@@ -39,19 +39,19 @@ class ExecutorPoolsTest {
     void anExecutorIsNamedByItsThreadsOnceItHasOne() throws Exception {
         ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>());
         pools.created(executor);
-        pools.sample((source, message) -> failures.add(source + ": " + message));
+        pools.run((source, message) -> failures.add(source + ": " + message));
         assertFalse(scrape().contains("executor="), "no thread yet, no name yet");
 
         pools.threadCreated(executor, new Thread("mailer-1"));
         executor.submit(() -> { }).get();
         pools.rejected(executor);
-        pools.sample((source, message) -> failures.add(source + ": " + message));
+        pools.run((source, message) -> failures.add(source + ": " + message));
         String text = scrape();
         assertTrue(text.contains("pulse_executor_max_threads{executor=\"pulse:mailer\"} 1.0"), text);
         assertTrue(text.contains("pulse_executor_rejected_tasks_total{executor=\"pulse:mailer\"} 1.0"), text);
         executor.shutdown();
         assertTrue(executor.awaitTermination(10, TimeUnit.SECONDS));
-        pools.sample((source, message) -> failures.add(source + ": " + message));
+        pools.run((source, message) -> failures.add(source + ": " + message));
         assertFalse(scrape().contains("mailer"), "a terminated executor is gone");
         assertEquals(List.of(), failures);
     }
@@ -62,7 +62,7 @@ class ExecutorPoolsTest {
         pools.threadCreated(executor, new Thread("pool-7-thread-1"));
         ExecutorService twin = makeReports();
         pools.threadCreated(twin, new Thread("pool-8-thread-1"));
-        pools.sample((source, message) -> failures.add(source + ": " + message));
+        pools.run((source, message) -> failures.add(source + ": " + message));
         String text = scrape();
         assertTrue(text.contains("executor=\"pulse:ExecutorPoolsTest.makeReports\""), text);
         assertTrue(text.contains("executor=\"pulse:ExecutorPoolsTest.makeReports#2\""), text);
@@ -79,7 +79,7 @@ class ExecutorPoolsTest {
         pools.created(hidden);
         pools.threadCreated(hidden, new Thread("hidden-1"));
         pools.addCommonPool();
-        pools.sample((source, message) -> failures.add(source + ": " + message));
+        pools.run((source, message) -> failures.add(source + ": " + message));
         String text = scrape();
         assertFalse(text.contains("hidden"), text);
         assertTrue(text.contains("executor=\"jdk:common-pool\""), text);
@@ -111,7 +111,7 @@ class ExecutorPoolsTest {
             Thread.sleep(20);
         }
         assertEquals(null, dropped.get(), "the registry holds executors weakly");
-        pools.sample((source, message) -> failures.add(source + ": " + message));
+        pools.run((source, message) -> failures.add(source + ": " + message));
         assertFalse(scrape().contains("dropped"));
     }
 
@@ -119,7 +119,7 @@ class ExecutorPoolsTest {
         ThreadPoolExecutor executor = new ThreadPoolExecutor(0, 1, 1, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>());
         pools.created(executor);
         pools.threadCreated(executor, new Thread("dropped-1"));
-        pools.sample((source, message) -> failures.add(source + ": " + message));
+        pools.run((source, message) -> failures.add(source + ": " + message));
         assertTrue(scrape().contains("dropped"));
         executor.shutdown();
         return new WeakReference<>(executor);
