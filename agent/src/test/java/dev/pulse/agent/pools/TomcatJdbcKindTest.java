@@ -18,6 +18,7 @@ class TomcatJdbcKindTest {
         pool.setMaxActive(7);
         pool.setInitialSize(1);
         assertEquals("billing-db", kind.configuredName(pool));
-        PoolKindContract.check(kind, pool, 7, () -> Reflection.field(pool, "pool") != null, pool::close);
+        PoolKindContract.check(kind, pool, 7, () -> Reflection.field(pool, "pool") != null, pool::close,
+                true);
     }
 }
