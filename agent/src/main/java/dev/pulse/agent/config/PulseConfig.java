@@ -28,11 +28,12 @@ public final class PulseConfig {
     static final String METRICS_MAX_SERIES = "pulse.metrics.max_series";
     static final String POOLS = "pulse.pools";
     static final String POOLS_EXCLUDE = "pulse.pools.exclude";
+    static final String JVM = "pulse.jvm";
 
     /** Keys with a fixed name; the others are sections such as pulse.timer.&lt;operation&gt;. */
     static final List<String> FIXED_KEYS = List.of(ENABLED, SERVICE, HTTP_HOST, HTTP_PORT, HTTP_AUTH_USER,
             HTTP_AUTH_PASSWORD_HASH, HTTP_TLS_KEYSTORE, HTTP_TLS_KEYSTORE_PASSWORD, HTTP_TLS_KEYSTORE_TYPE,
-            SAMPLE_INTERVAL, TIMER_BUCKETS, METRICS_MAX_SERIES, POOLS, POOLS_EXCLUDE);
+            SAMPLE_INTERVAL, TIMER_BUCKETS, METRICS_MAX_SERIES, POOLS, POOLS_EXCLUDE, JVM);
 
     static final int DEFAULT_MAX_SERIES = 2000;
 
@@ -68,6 +69,7 @@ public final class PulseConfig {
     private final List<SqlGaugeConfig> sqlGauges;
     private final boolean pools;
     private final List<NamePattern> poolsExcluded;
+    private final boolean jvm;
 
     private PulseConfig(Builder builder) {
         this.enabled = builder.enabled;
@@ -85,6 +87,7 @@ public final class PulseConfig {
         this.sqlGauges = Collections.unmodifiableList(builder.sqlGauges);
         this.pools = builder.pools;
         this.poolsExcluded = Collections.unmodifiableList(builder.poolsExcluded);
+        this.jvm = builder.jvm;
     }
 
     /** Reads the file named in the agent argument, then system properties, then the environment. */
@@ -189,6 +192,11 @@ public final class PulseConfig {
         return pools;
     }
 
+    /** False for pulse.jvm=false: no jvm_* and process_* metrics. */
+    public boolean jvm() {
+        return jvm;
+    }
+
     /** Pools and executors whose name matches one of these are not exported. */
     public boolean poolExcluded(String name) {
         for (NamePattern pattern : poolsExcluded) {
@@ -216,6 +224,7 @@ public final class PulseConfig {
         final List<SqlGaugeConfig> sqlGauges = new ArrayList<>();
         boolean pools = true;
         final List<NamePattern> poolsExcluded = new ArrayList<>();
+        boolean jvm = true;
         private final Map<String, Setting> stalls = new LinkedHashMap<>();
         private final Map<String, SqlSettings> sql = new LinkedHashMap<>();
 
@@ -253,6 +262,9 @@ public final class PulseConfig {
                     return;
                 case METRICS_MAX_SERIES:
                     maxSeries = parseMaxSeries(setting);
+                    return;
+                case JVM:
+                    jvm = parseBoolean(setting);
                     return;
                 case HTTP_AUTH_USER:
                 case HTTP_AUTH_PASSWORD_HASH:
