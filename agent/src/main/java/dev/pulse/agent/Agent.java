@@ -7,6 +7,7 @@ import dev.pulse.agent.export.MetricsEndpoint;
 import dev.pulse.agent.metrics.ProcessingMetrics;
 import dev.pulse.agent.metrics.SelfMetrics;
 import dev.pulse.agent.metrics.StallDetector;
+import dev.pulse.agent.output.Outputs;
 import dev.pulse.agent.pools.DbPools;
 import dev.pulse.agent.pools.ExecutorPools;
 import dev.pulse.agent.pools.JdbcPoolKind;
@@ -85,6 +86,7 @@ final class Agent {
         }
         registerLoadedQueueHolders(config, instrumentation, queues);
         sampler.start();
+        Outputs.start(config.outputs(), registry, config.sampleInterval(), service, properties, config.service());
         startEndpoint(config, registry, properties);
     }
 

@@ -41,7 +41,7 @@ public final class PulseConfig {
 
     private static final String KNOWN_KEYS = String.join(", ", FIXED_KEYS)
             + ", pulse.timer.<operation>, pulse.timer.<operation>.stall, pulse.queue.<name>, pulse.sql.<name>."
-            + String.join("|", SqlSettings.ATTRIBUTES);
+            + String.join("|", SqlSettings.ATTRIBUTES) + ", " + OutputSettings.KNOWN_KEYS;
     private static final Pattern NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final String STALL_SUFFIX = ".stall";
     private static final String SEGMENT = "[A-Za-z_$*][A-Za-z0-9_$*]*";
@@ -70,6 +70,7 @@ public final class PulseConfig {
     private final boolean pools;
     private final List<NamePattern> poolsExcluded;
     private final boolean jvm;
+    private final OutputConfig outputs;
 
     private PulseConfig(Builder builder) {
         this.enabled = builder.enabled;
@@ -88,6 +89,7 @@ public final class PulseConfig {
         this.pools = builder.pools;
         this.poolsExcluded = Collections.unmodifiableList(builder.poolsExcluded);
         this.jvm = builder.jvm;
+        this.outputs = builder.outputs;
     }
 
     /** Reads the file named in the agent argument, then system properties, then the environment. */
@@ -192,6 +194,11 @@ public final class PulseConfig {
         return pools;
     }
 
+    /** InfluxDB, text file and Pushgateway outputs; {@link OutputConfig#any()} is false when none is set. */
+    public OutputConfig outputs() {
+        return outputs;
+    }
+
     /** False for pulse.jvm=false: no jvm_* and process_* metrics. */
     public boolean jvm() {
         return jvm;
@@ -225,6 +232,8 @@ public final class PulseConfig {
         boolean pools = true;
         final List<NamePattern> poolsExcluded = new ArrayList<>();
         boolean jvm = true;
+        OutputConfig outputs = OutputConfig.NONE;
+        private final OutputSettings outputSettings = new OutputSettings();
         private final Map<String, Setting> stalls = new LinkedHashMap<>();
         private final Map<String, SqlSettings> sql = new LinkedHashMap<>();
 
@@ -276,6 +285,9 @@ public final class PulseConfig {
                 default:
                     break;
             }
+            if (outputSettings.accept(setting)) {
+                return;
+            }
             if (key.startsWith(ConfigSources.SECTION_TIMER) && key.endsWith(STALL_SUFFIX)) {
                 String operation = key.substring(ConfigSources.SECTION_TIMER.length(), key.length() - STALL_SUFFIX.length());
                 stalls.put(checkedName(setting, operation, ConfigSources.SECTION_TIMER, "an operation"), setting);
@@ -319,6 +331,7 @@ public final class PulseConfig {
             }
             finishAuth();
             finishTls();
+            outputs = outputSettings.build(service);
         }
 
         /** User and password hash come together; the hash must be one hash-password prints. */
