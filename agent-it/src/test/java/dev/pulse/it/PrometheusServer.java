@@ -3,17 +3,12 @@ package dev.pulse.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real Prometheus server (Debian's {@code prometheus} package) on a free loopback port, with its
@@ -23,16 +18,13 @@ import java.util.concurrent.TimeUnit;
 final class PrometheusServer implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private final Process process;
+    private final Daemon daemon;
     private final int port;
-    private final Path log;
 
-    private PrometheusServer(Process process, int port, Path log) {
-        this.process = process;
+    private PrometheusServer(Daemon daemon, int port) {
+        this.daemon = daemon;
         this.port = port;
-        this.log = log;
     }
 
     /**
@@ -51,41 +43,12 @@ final class PrometheusServer implements AutoCloseable {
                 .append("    static_configs:\n      - targets: [\"").append(target).append("\"]\n");
         Files.writeString(config, yaml);
         int port = ForkedJvm.freePort();
-        Path log = folder.resolve("prometheus.log");
-        Process process = new ProcessBuilder(Executables.onPath("prometheus", "prometheus").toString(),
+        Daemon daemon = Daemon.start(List.of(Executables.onPath("prometheus", "prometheus").toString(),
                 "--config.file=" + config,
                 "--storage.tsdb.path=" + folder.resolve("data"),
                 "--web.listen-address=127.0.0.1:" + port,
-                "--log.level=warn")
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        PrometheusServer server = new PrometheusServer(process, port, log);
-        try {
-            server.awaitReady(Duration.ofSeconds(60));
-        } catch (Throwable e) {
-            server.close();
-            throw e;
-        }
-        return server;
-    }
-
-    private void awaitReady(Duration wait) throws Exception {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("prometheus exited with " + process.exitValue() + ":\n" + log());
-            }
-            try {
-                if (get("/-/ready").statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("prometheus was not ready within " + wait + ":\n" + log());
+                "--log.level=warn"), folder.resolve("prometheus.log"), "http://127.0.0.1:" + port + "/-/ready");
+        return new PrometheusServer(daemon, port);
     }
 
     /** The alerts Prometheus holds now, pending or firing: {@code data.alerts} of /api/v1/alerts. */
@@ -109,28 +72,15 @@ final class PrometheusServer implements AutoCloseable {
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10))
-                .build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        return Daemon.get("http://127.0.0.1:" + port + path);
     }
 
     String log() {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
+        return daemon.log();
     }
 
     @Override
     public void close() throws InterruptedException {
-        if (process.isAlive()) {
-            process.destroy();
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-        }
+        daemon.close();
     }
 }

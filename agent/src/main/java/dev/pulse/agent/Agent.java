@@ -86,7 +86,7 @@ final class Agent {
         }
         registerLoadedQueueHolders(config, instrumentation, queues);
         sampler.start();
-        Outputs.start(config.outputs(), registry, config.sampleInterval(), service, properties, config.service());
+        Outputs.start(config.outputs(), registry, config.sampleInterval(), service, properties);
         startEndpoint(config, registry, properties);
     }
 

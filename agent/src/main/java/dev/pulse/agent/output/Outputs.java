@@ -35,7 +35,7 @@ public final class Outputs {
      * own metrics (pulse_output_*) in {@code registry}. Returns null when none is configured.
      */
     public static Outputs start(OutputConfig config, PrometheusRegistry registry, Duration interval,
-            Labels constLabels, PrometheusProperties properties, String service) {
+            Labels constLabels, PrometheusProperties properties) {
         if (!config.any()) {
             return null;
         }
@@ -54,7 +54,7 @@ public final class Outputs {
         if (config.pushgateway() != null) {
             OutputStats pushgateway = new OutputStats("pushgateway");
             stats.add(pushgateway);
-            outputs.runners.add(new Runner(new PushgatewayOutput(config.pushgateway(), service, pushgateway),
+            outputs.runners.add(new Runner(new PushgatewayOutput(config.pushgateway(), pushgateway),
                     pushgateway, registry));
         }
         OutputMetrics.register(registry, stats, constLabels, properties);

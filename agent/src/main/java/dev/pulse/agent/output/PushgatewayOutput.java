@@ -29,7 +29,7 @@ final class PushgatewayOutput implements Output {
     private final OutputStats stats;
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
-    PushgatewayOutput(OutputConfig.Pushgateway config, String service, OutputStats stats) {
+    PushgatewayOutput(OutputConfig.Pushgateway config, OutputStats stats) {
         this.stats = stats;
         this.url = groupUrl(config, hostName());
     }
