@@ -184,6 +184,24 @@ class TimerInstrumentationTest {
         }
 
         @Override
+        public long suspendEnter(int timer, Object continuation) {
+            calls.add("suspend enter " + timer + " " + continuation);
+            return 43L;
+        }
+
+        @Override
+        public void suspendExit(int timer, long token, Object continuation, Object returned, Throwable thrown) {
+            assertEquals(43L, token);
+            calls.add("suspend exit " + timer + " " + continuation + " " + returned + " "
+                    + (thrown == null ? null : thrown.getClass().getSimpleName()));
+        }
+
+        @Override
+        public void continuationResumed(Object continuation, Object result, boolean resultKnown) {
+            calls.add("resumed " + continuation);
+        }
+
+        @Override
         public void instanceCreated(int source, Object instance) {
             calls.add("instance " + source);
         }
