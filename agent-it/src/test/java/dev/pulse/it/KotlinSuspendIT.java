@@ -32,11 +32,15 @@ class KotlinSuspendIT {
 
     private ForkedJvm app;
     private int port;
+    /** The app starts its slow call once this file exists. */
+    private Path go;
 
     @BeforeAll
     void start() throws Exception {
         port = ForkedJvm.freePort();
-        Path config = ForkedJvm.writeConfig(Files.createTempDirectory("pulse-it"),
+        Path folder = Files.createTempDirectory("pulse-it");
+        go = folder.resolve("go");
+        Path config = ForkedJvm.writeConfig(folder,
                 "pulse.service=kotlin",
                 "pulse.http.host=127.0.0.1",
                 "pulse.http.port=" + port,
@@ -51,7 +55,7 @@ class KotlinSuspendIT {
                 "pulse.timer.audit=" + APP + "#audit");
         app = ForkedJvm.start(ForkedJvm.agentFlags(config), java.util.Map.of(),
                 List.of("-cp", ForkedJvm.appsClasspathWith(kotlin.Unit.class, kotlinx.coroutines.Job.class),
-                        "dev.pulse.it.apps.kotlin.CoroutinesAppKt"));
+                        "dev.pulse.it.apps.kotlin.CoroutinesAppKt", go.toString()));
     }
 
     @AfterAll
@@ -115,6 +119,8 @@ class KotlinSuspendIT {
     @Test
     @Order(5)
     void aSuspendedCallIsInFlightAndAgesUntilItCompletes() throws Exception {
+        app.awaitStdout("app: cancelled");
+        Files.createFile(go);
         app.awaitStdout("app: slow call suspended");
         // delay(4000): two scrapes while it is suspended see it in flight, the second one older.
         String first = app.awaitScrape(port, "the suspended call in flight", text -> oldest(text) > 0);

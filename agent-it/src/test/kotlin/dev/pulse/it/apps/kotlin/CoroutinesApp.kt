@@ -50,7 +50,7 @@ class Suspending {
     internal fun audit(value: Int): Int = value + 1
 }
 
-fun main() = runBlocking {
+fun main(args: Array<String>) = runBlocking {
     val work = Suspending()
     println("app: started")
     repeat(500) { work.tail() }
@@ -77,6 +77,12 @@ fun main() = runBlocking {
     tail.join()
     machine.join()
     println("app: cancelled")
+    // The slow call starts when the test is ready to watch it: when the file named by args[0] exists.
+    val go = java.io.File(args[0])
+    val deadline = System.nanoTime() + 60_000_000_000L
+    while (!go.exists() && System.nanoTime() < deadline) {
+        delay(20)
+    }
     withContext(Dispatchers.Default) {
         println("app: slow call suspended")
         work.slow()
