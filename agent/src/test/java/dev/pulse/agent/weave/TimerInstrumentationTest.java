@@ -87,6 +87,21 @@ class TimerInstrumentationTest {
     }
 
     @Test
+    void aKotlinSuspendFunctionGetsTheSuspendAdviceWithItsTrailingContinuation() throws Exception {
+        Object service = weave("fetch,work", 5);
+        Object continuation = new NamedContinuation();
+        Method fetch = service.getClass().getMethod("fetch", String.class, kotlin.coroutines.Continuation.class);
+        assertEquals("id!", fetch.invoke(service, "id", continuation));
+        assertEquals("job!", invoke(service, "work", "job"));
+        assertEquals(List.of("suspend enter 5 k", "suspend exit 5 k id! null", "enter 5", "exit 5 null"), HOOKS.calls);
+        HOOKS.calls.clear();
+        InvocationTargetException caught = assertThrows(InvocationTargetException.class,
+                () -> fetch.invoke(service, null, continuation));
+        assertTrue(caught.getCause() instanceof NullPointerException);
+        assertEquals(List.of("suspend enter 5 k", "suspend exit 5 k null NullPointerException"), HOOKS.calls);
+    }
+
+    @Test
     void typePatterns() {
         TypeDescription service = TypeDescription.ForLoadedType.of(Service.class);
         TypeDescription base = TypeDescription.ForLoadedType.of(Base.class);
@@ -141,6 +156,11 @@ class TimerInstrumentationTest {
             return job + "!";
         }
 
+        /** The compiled shape of {@code suspend fun fetch(id: String): String}. */
+        public Object fetch(String id, kotlin.coroutines.Continuation<? super String> continuation) {
+            return id.toString() + "!";
+        }
+
         public void failWith(Throwable thrown) throws Throwable {
             throw thrown;
         }
@@ -158,6 +178,22 @@ class TimerInstrumentationTest {
         @Override
         public String abstractWork() {
             return "";
+        }
+    }
+
+    static final class NamedContinuation implements kotlin.coroutines.Continuation<Object> {
+        @Override
+        public kotlin.coroutines.CoroutineContext getContext() {
+            return kotlin.coroutines.EmptyCoroutineContext.INSTANCE;
+        }
+
+        @Override
+        public void resumeWith(Object result) {
+        }
+
+        @Override
+        public String toString() {
+            return "k";
         }
     }
 
