@@ -102,6 +102,15 @@ class TimerInstrumentationTest {
     }
 
     @Test
+    void aTopLevelSuspendFunctionIsStaticAndGetsTheSuspendAdviceToo() throws Exception {
+        Object service = weave("fetchAll", 2);
+        Method fetchAll = service.getClass().getMethod("fetchAll", int.class, long.class,
+                kotlin.coroutines.Continuation.class);
+        assertEquals("3", fetchAll.invoke(null, 1, 2L, new NamedContinuation()));
+        assertEquals(List.of("suspend enter 2 k", "suspend exit 2 k 3 null"), HOOKS.calls);
+    }
+
+    @Test
     void typePatterns() {
         TypeDescription service = TypeDescription.ForLoadedType.of(Service.class);
         TypeDescription base = TypeDescription.ForLoadedType.of(Base.class);
@@ -159,6 +168,11 @@ class TimerInstrumentationTest {
         /** The compiled shape of {@code suspend fun fetch(id: String): String}. */
         public Object fetch(String id, kotlin.coroutines.Continuation<? super String> continuation) {
             return id.toString() + "!";
+        }
+
+        /** The compiled shape of a top-level {@code suspend fun fetchAll(a: Int, b: Long): String}. */
+        public static Object fetchAll(int a, long b, kotlin.coroutines.Continuation<? super String> continuation) {
+            return String.valueOf(a + b);
         }
 
         public void failWith(Throwable thrown) throws Throwable {
