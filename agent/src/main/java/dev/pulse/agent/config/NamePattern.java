@@ -9,6 +9,9 @@ import java.util.regex.Pattern;
  */
 public final class NamePattern {
 
+    /** {@code $} and a module name, other than the suffixes of Kotlin's own helper methods. */
+    static final String KOTLIN_INTERNAL_SUFFIX = "(?:\\$(?!default$|suspendImpl$)[\\p{L}\\p{N}_]+)?";
+
     private final String text;
     private final Pattern regex;
 
@@ -62,9 +65,6 @@ public final class NamePattern {
     public String methodRegex() {
         return "(?:" + regex.pattern() + ")" + KOTLIN_INTERNAL_SUFFIX;
     }
-
-    /** {@code $} and a module name, other than the suffixes of Kotlin's own helper methods. */
-    static final String KOTLIN_INTERNAL_SUFFIX = "(?:\\$(?!default$|suspendImpl$)[\\p{L}\\p{N}_]+)?";
 
     public boolean matches(String name) {
         return regex.matcher(name).matches();
