@@ -103,6 +103,12 @@ public final class StallDetector implements SampleSource, SampleTask {
     }
 
     private static void report(String operation, InflightCalls.Call call, long ageNanos, long thresholdNanos) {
+        if (call.thread == null) {
+            // A suspended Kotlin call: no thread runs it, so there is no stack to show.
+            AgentLog.warn("operation " + operation + ": a suspended call (no thread runs it now) has run for "
+                    + seconds(ageNanos) + " (stall threshold " + seconds(thresholdNanos) + ")");
+            return;
+        }
         StackTraceElement[] stack = call.thread.getStackTrace();
         StringBuilder text = new StringBuilder()
                 .append("operation ").append(operation)

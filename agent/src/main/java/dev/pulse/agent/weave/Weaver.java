@@ -76,6 +76,9 @@ public final class Weaver {
             builder = builder.type(timer.types())
                     .transform((b, type, loader, module, domain) -> b.visit(timer.advice()));
         }
+        if (!timers.isEmpty()) {
+            builder = SuspendInstrumentation.install(builder);
+        }
         List<QueueConfig> queues = config.queues();
         for (int id = 0; id < queues.size(); id++) {
             QueueHolderInstrumentation holder = new QueueHolderInstrumentation(id, queues.get(id));
