@@ -35,7 +35,7 @@ final class ClassLoaderInstrumentation {
     /** The bridge's package, with its dot: the only names the advice answers. */
     static final String BRIDGE_PACKAGE = "dev.pulse.agent.bridge.";
 
-    private static final ElementMatcher.Junction<MethodDescription> LOAD_CLASS = named("loadClass")
+    static final ElementMatcher.Junction<MethodDescription> LOAD_CLASS = named("loadClass")
             .and(not(isStatic()))
             .and(returns(Class.class))
             .and(takesArguments(String.class).or(takesArguments(String.class, boolean.class)));
