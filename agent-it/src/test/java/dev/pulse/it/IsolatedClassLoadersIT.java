@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * Timed classes in class loaders that delegate only {@code java.*} to their parent, so they do
  * not see the agent's bridge in the bootstrap loader by themselves: a real Apache Felix bundle
  * without boot delegation, a real JBoss Modules module, and a plain such loader. Every call is
- * counted, with the agent started with the JVM and attached later; a loader no agent can weave
+ * counted, and a queue held by a class of the module is sampled, with the agent started with the
+ * JVM and attached later; a loader no agent can weave
  * (a hidden class) leaves its classes unwoven and says so in one line.
  */
 class IsolatedClassLoadersIT {
@@ -57,7 +58,7 @@ class IsolatedClassLoadersIT {
         moduleRepository = folder.resolve("modules");
         Path moduleFolder = moduleRepository.resolve("dev/pulse/it/work/main");
         Files.createDirectories(moduleFolder);
-        jar(moduleFolder.resolve("work.jar"), null, "ModuleWork");
+        jar(moduleFolder.resolve("work.jar"), null, "ModuleWork", "ModuleHolder");
         Files.writeString(moduleFolder.resolve("module.xml"), String.join("\n",
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
                 "<module xmlns=\"urn:jboss:module:1.9\" name=\"dev.pulse.it.work\">",
@@ -108,14 +109,14 @@ class IsolatedClassLoadersIT {
     }
 
     private static void assertCounted(ForkedJvm app, int port, Map<String, Long> calls) throws Exception {
-        String scrape = app.awaitScrape(port, "the calls of every loader counted", text -> {
+        String scrape = app.awaitScrape(port, "the calls of every loader counted and the module's queue sampled", text -> {
             for (String name : COUNTED) {
                 if (Scrape.value(text, "pulse_processing_duration_seconds_count", "operation=\"" + name + "\"")
                         != calls.get(name)) {
                     return false;
                 }
             }
-            return true;
+            return Scrape.value(text, "pulse_queue_depth", "queue_name=\"module_items\"") == 3.0;
         });
         for (String name : COUNTED) {
             assertEquals((double) calls.get(name),
@@ -153,6 +154,8 @@ class IsolatedClassLoadersIT {
                 "pulse.http.host=127.0.0.1",
                 "pulse.http.port=" + port,
                 "pulse.pools=none",
+                "pulse.sample.interval=500ms",
+                "pulse.queue.module_items=dev.pulse.it.isolated.ModuleHolder#items",
                 "pulse.timer.felix=dev.pulse.it.isolated.FelixWork#applyAsLong",
                 "pulse.timer.module=dev.pulse.it.isolated.ModuleWork#applyAsLong",
                 "pulse.timer.plain=dev.pulse.it.isolated.PlainWork#applyAsLong",

@@ -19,7 +19,8 @@ import org.osgi.framework.Bundle;
  * an Apache Felix bundle (its activator calls the method as the bundle starts), a JBoss Modules
  * module, a plain {@link JavaOnlyClassLoader}, and the same loader defined as a hidden class
  * (which no agent can weave); plus one through the application class loader, for comparison.
- * Then calls each {@code CALLS} times, and with {@code --measure}, times a loop of calls of each.
+ * Then constructs a queue holder inside the module, calls each {@code CALLS} times, and with
+ * {@code --measure}, times a loop of calls of each.
  *
  * <p>Arguments: {@code <bundle jar> <felix cache> <module repository> <plain jar>
  * [--await <file>] [--measure]}. With {@code --await} it prints "app: ready" once everything is
@@ -34,6 +35,9 @@ public final class IsolatedLoadersApp {
     static final int ROUNDS = 5;
     static final int MEASURED = 200_000;
     static final String[] NAMES = {"felix", "module", "plain", "hidden", "app"};
+
+    /** A queue holder constructed inside the module, kept alive for the sampler. */
+    static volatile Object holder;
 
     private IsolatedLoadersApp() {
     }
@@ -101,6 +105,7 @@ public final class IsolatedLoadersApp {
             calls.put("felix", (long) dev.pulse.it.isolated.FelixActivator.CALLS);
         }
 
+        holder = module.getClassLoader().loadClass("dev.pulse.it.isolated.ModuleHolder").getConstructor().newInstance();
         long sum = 0;
         for (String name : NAMES) {
             LongUnaryOperator work = works.get(name);
