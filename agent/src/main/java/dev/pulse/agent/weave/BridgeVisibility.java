@@ -11,8 +11,9 @@ import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
  * Keeps a class unwoven when its class loader cannot see the bridge, so that no advice in it
  * fails to link on every call. With {@link ClassLoaderInstrumentation} every loader that
  * overrides {@code loadClass} answers the bridge's names from the bootstrap loader; this is the
- * check for the loaders where that could not be done (a loader class that failed to weave, a
- * loader that finds its own copy of the bridge).
+ * check for the loaders where that could not be done: a loader whose class no agent can weave
+ * (a hidden class), or whose class failed to weave. Each class left unwoven is said in one line
+ * naming the class and its loader, and counted as a weaving error.
  *
  * <p>The check runs once per woven class, at weave time, never on a call: it resolves
  * {@code dev.pulse.agent.bridge.Bridge} through the class's loader, as the JVM itself is about
