@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * Timed classes in class loaders that delegate only {@code java.*} to their parent, so they do
  * not see the agent's bridge in the bootstrap loader by themselves: a real Apache Felix bundle
  * without boot delegation, a real JBoss Modules module, and a plain such loader. Every call is
- * counted, and a queue held by a class of the module is sampled, with the agent started with the
+ * counted, a queue held by a class of the module is sampled and a HikariCP pool embedded in the
+ * bundle is found and its acquisitions timed, with the agent started with the
  * JVM and attached later; a loader no agent can weave
  * (a hidden class) leaves its classes unwoven and says so in one line.
  */
@@ -43,7 +44,7 @@ class IsolatedClassLoadersIT {
     private static Path plainJar;
 
     @BeforeAll
-    static void buildBundleModuleAndJar() throws IOException {
+    static void buildBundleModuleAndJar() throws Exception {
         folder = Files.createTempDirectory("pulse-it-loaders");
         Manifest bundle = new Manifest();
         Attributes main = bundle.getMainAttributes();
@@ -53,7 +54,13 @@ class IsolatedClassLoadersIT {
         main.putValue("Bundle-Version", "1.0.0");
         main.putValue("Bundle-Activator", "dev.pulse.it.isolated.FelixActivator");
         main.putValue("Import-Package", "org.osgi.framework");
+        // A connection pool embedded in the bundle; javax.* from the system bundle, never dev.pulse.*.
+        main.putValue("Bundle-ClassPath", ".,lib/hikari.jar,lib/slf4j.jar,lib/h2.jar");
+        main.putValue("DynamicImport-Package", "*");
         bundleJar = jar(folder.resolve("felix-work.jar"), bundle, "FelixWork", "FelixActivator");
+        embed(bundleJar, Map.of("lib/hikari.jar", library("hikari5", "HikariCP-"),
+                "lib/slf4j.jar", library("hikari5", "slf4j-api-"),
+                "lib/h2.jar", Paths.get(org.h2.Driver.class.getProtectionDomain().getCodeSource().getLocation().toURI())));
 
         moduleRepository = folder.resolve("modules");
         Path moduleFolder = moduleRepository.resolve("dev/pulse/it/work/main");
@@ -109,14 +116,16 @@ class IsolatedClassLoadersIT {
     }
 
     private static void assertCounted(ForkedJvm app, int port, Map<String, Long> calls) throws Exception {
-        String scrape = app.awaitScrape(port, "the calls of every loader counted and the module's queue sampled", text -> {
+        String scrape = app.awaitScrape(port, "the calls of every loader counted, the module's queue and the bundle's pool sampled", text -> {
             for (String name : COUNTED) {
                 if (Scrape.value(text, "pulse_processing_duration_seconds_count", "operation=\"" + name + "\"")
                         != calls.get(name)) {
                     return false;
                 }
             }
-            return Scrape.value(text, "pulse_queue_depth", "queue_name=\"module_items\"") == 3.0;
+            return Scrape.value(text, "pulse_queue_depth", "queue_name=\"module_items\"") == 3.0
+                    && Scrape.value(text, "pulse_db_pool_max", "pool=\"isolated-db\"") == 2.0
+                    && Scrape.value(text, "pulse_db_pool_acquire_duration_seconds_count", "pool=\"isolated-db\"") >= 1;
         });
         for (String name : COUNTED) {
             assertEquals((double) calls.get(name),
@@ -125,7 +134,7 @@ class IsolatedClassLoadersIT {
         }
         List<String> warnings = new ArrayList<>();
         for (String line : app.agentLines()) {
-            if (line.startsWith("pulse: warning:")) {
+            if (line.startsWith("pulse: warning: not weaving")) {
                 warnings.add(line.replaceAll("@[0-9a-f]+", "@<hash>").replaceAll("/0x[0-9a-f]+", "/<hidden>"));
             }
         }
@@ -153,7 +162,6 @@ class IsolatedClassLoadersIT {
                 "pulse.service=isolated-loaders",
                 "pulse.http.host=127.0.0.1",
                 "pulse.http.port=" + port,
-                "pulse.pools=none",
                 "pulse.sample.interval=500ms",
                 "pulse.queue.module_items=dev.pulse.it.isolated.ModuleHolder#items",
                 "pulse.timer.felix=dev.pulse.it.isolated.FelixWork#applyAsLong",
@@ -173,6 +181,33 @@ class IsolatedClassLoadersIT {
 
     private static String classpath() throws Exception {
         return ForkedJvm.appsClasspathWith(org.apache.felix.framework.Felix.class, org.jboss.modules.Module.class);
+    }
+
+    private static Path library(String folder, String prefix) throws IOException {
+        Path libs = Paths.get(System.getProperty("pulse.it.pool.libs", "target/pool-libs"), folder);
+        try (var files = Files.list(libs)) {
+            return files.filter(f -> f.getFileName().toString().startsWith(prefix)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no " + prefix + "*.jar in " + libs));
+        }
+    }
+
+    /** Rewrites {@code jar} with the given files added as entries. */
+    private static void embed(Path jar, Map<String, Path> entries) throws IOException {
+        Path copy = jar.resolveSibling(jar.getFileName() + ".tmp");
+        try (java.util.jar.JarInputStream in = new java.util.jar.JarInputStream(Files.newInputStream(jar));
+                JarOutputStream out = new JarOutputStream(Files.newOutputStream(copy), in.getManifest())) {
+            for (JarEntry entry = in.getNextJarEntry(); entry != null; entry = in.getNextJarEntry()) {
+                out.putNextEntry(new JarEntry(entry.getName()));
+                in.transferTo(out);
+                out.closeEntry();
+            }
+            for (Map.Entry<String, Path> entry : entries.entrySet()) {
+                out.putNextEntry(new JarEntry(entry.getKey()));
+                out.write(Files.readAllBytes(entry.getValue()));
+                out.closeEntry();
+            }
+        }
+        Files.move(copy, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static Path jar(Path file, Manifest manifest, String... classes) throws IOException {

@@ -19,7 +19,9 @@ import org.osgi.framework.Bundle;
  * an Apache Felix bundle (its activator calls the method as the bundle starts), a JBoss Modules
  * module, a plain {@link JavaOnlyClassLoader}, and the same loader defined as a hidden class
  * (which no agent can weave); plus one through the application class loader, for comparison.
- * Then constructs a queue holder inside the module, calls each {@code CALLS} times, and with
+ * Then constructs a queue holder inside the module and starts a HikariCP pool embedded in the
+ * bundle ("isolated-db", H2 in memory, one connection borrowed and returned), calls each
+ * {@code CALLS} times, and with
  * {@code --measure}, times a loop of calls of each.
  *
  * <p>Arguments: {@code <bundle jar> <felix cache> <module repository> <plain jar>
@@ -38,6 +40,8 @@ public final class IsolatedLoadersApp {
 
     /** A queue holder constructed inside the module, kept alive for the sampler. */
     static volatile Object holder;
+    /** A HikariCP pool embedded in the bundle, started, kept alive for the sampler. */
+    static volatile Object pool;
 
     private IsolatedLoadersApp() {
     }
@@ -106,6 +110,7 @@ public final class IsolatedLoadersApp {
         }
 
         holder = module.getClassLoader().loadClass("dev.pulse.it.isolated.ModuleHolder").getConstructor().newInstance();
+        pool = startPool(bundle);
         long sum = 0;
         for (String name : NAMES) {
             LongUnaryOperator work = works.get(name);
@@ -150,6 +155,18 @@ public final class IsolatedLoadersApp {
             System.out.println("app: unlikely sum");
         }
         return (double) elapsed / calls;
+    }
+
+    private static Object startPool(Bundle bundle) throws Exception {
+        Class<?> type = bundle.loadClass("com.zaxxer.hikari.HikariDataSource");
+        Object dataSource = type.getConstructor().newInstance();
+        type.getMethod("setDriverClassName", String.class).invoke(dataSource, "org.h2.Driver");
+        type.getMethod("setJdbcUrl", String.class).invoke(dataSource, "jdbc:h2:mem:isolated");
+        type.getMethod("setPoolName", String.class).invoke(dataSource, "isolated-db");
+        type.getMethod("setMaximumPoolSize", int.class).invoke(dataSource, 2);
+        try (AutoCloseable connection = (AutoCloseable) type.getMethod("getConnection").invoke(dataSource)) {
+            return dataSource;
+        }
     }
 
     private static LongUnaryOperator work(Class<?> type) throws ReflectiveOperationException {
