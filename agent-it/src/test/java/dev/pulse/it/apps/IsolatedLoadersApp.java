@@ -34,7 +34,7 @@ public final class IsolatedLoadersApp {
 
     static final int CALLS = 5_000;
     static final int WARM_UP = 200_000;
-    static final int ROUNDS = 5;
+    static final int ROUNDS = Integer.getInteger("isolated.rounds", 5);
     static final int MEASURED = 200_000;
     static final String[] NAMES = {"felix", "module", "plain", "hidden", "app"};
 
