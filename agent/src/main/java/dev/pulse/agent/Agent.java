@@ -138,7 +138,9 @@ final class Agent {
             }
             String scheme = config.tls() != null ? "https" : "http";
             String auth = config.authUser() != null ? " (Basic authentication)" : "";
-            AgentLog.info(started + "; metrics on " + scheme + "://" + config.httpHost() + ":" + endpoint.port()
+            String host = config.httpHost().contains(":") && !config.httpHost().startsWith("[")
+                    ? "[" + config.httpHost() + "]" : config.httpHost();
+            AgentLog.info(started + "; metrics on " + scheme + "://" + host + ":" + endpoint.port()
                     + "/metrics" + auth);
         } catch (GeneralSecurityException e) {
             AgentLog.error(started + ", but pulse.http.tls.keystore: cannot serve HTTPS with its key: " + e

@@ -7,13 +7,19 @@ import static dev.pulse.agent.pools.Reflection.callLong;
 /**
  * Apache Commons DBCP2 {@code BasicDataSource}. It has no pool name, so it is named by its JMX
  * name when one is set, else by its URL. Waiting threads come from its object pool, which it
- * keeps behind a protected getter.
+ * keeps behind a getter that creates nothing; it exists once the application has started the
+ * pool (its first getConnection() or start()).
  */
 final class Dbcp2Kind implements JdbcPoolKind {
 
     @Override
     public String className() {
         return "org.apache.commons.dbcp2.BasicDataSource";
+    }
+
+    @Override
+    public Object runningPool(Object pool) throws ReflectiveOperationException {
+        return callDeclared(pool, "getConnectionPool");
     }
 
     @Override
@@ -34,7 +40,7 @@ final class Dbcp2Kind implements JdbcPoolKind {
     @Override
     public JdbcPoolReading read(Object pool) throws ReflectiveOperationException {
         long max = callLong(pool, "getMaxTotal");
-        Object objects = callDeclared(pool, "getConnectionPool");
+        Object objects = runningPool(pool);
         if (objects == null) {
             return JdbcPoolReading.notStarted(max);
         }
