@@ -115,12 +115,16 @@ final class Agent {
 
     /** True when the class (or a superclass) declares {@code name} as an instance field; initializes nothing. */
     private static boolean isInstanceField(Class<?> type, String name) {
-        for (Class<?> current = type; current != null; current = current.getSuperclass()) {
-            for (java.lang.reflect.Field field : current.getDeclaredFields()) {
-                if (field.getName().equals(name)) {
-                    return !java.lang.reflect.Modifier.isStatic(field.getModifiers());
+        try {
+            for (Class<?> current = type; current != null; current = current.getSuperclass()) {
+                for (java.lang.reflect.Field field : current.getDeclaredFields()) {
+                    if (field.getName().equals(name)) {
+                        return !java.lang.reflect.Modifier.isStatic(field.getModifiers());
+                    }
                 }
             }
+        } catch (LinkageError | SecurityException e) {
+            // a field type that cannot be loaded: treated as before
         }
         return false;
     }
