@@ -71,10 +71,13 @@ class AttachIT {
             app.awaitScrape(port);
             Files.createFile(go);
             app.awaitStdout("app: a holder made after the attach");
-            String scrape = app.awaitScrape(port, "the pools found at their next use, the new holder's queue", text ->
-                    Scrape.value(text, "pulse_sql_runs") == 1
-                            && !Double.isNaN(Scrape.value(text, "pulse_db_pool_max", "pool=\"jdbc:h2:mem:late_dbcp2\""))
-                            && Scrape.value(text, "pulse_queue_depth", "queue_name=\"items\"") == 4);
+            String scrape = scrapeUntil(port, text -> Scrape.value(text, "pulse_sql_runs") == 1
+                    && !Double.isNaN(Scrape.value(text, "pulse_db_pool_max", "pool=\"jdbc:h2:mem:late_dbcp2\""))
+                    && Scrape.value(text, "pulse_queue_depth", "queue_name=\"items\"") == 4);
+            assertEquals(1, Scrape.value(scrape, "pulse_sql_runs"), "runs-db found at its next use\n" + scrape);
+            assertEquals(8, Scrape.value(scrape, "pulse_db_pool_max", "pool=\"jdbc:h2:mem:late_dbcp2\""), scrape);
+            assertEquals(4, Scrape.value(scrape, "pulse_queue_depth", "queue_name=\"items\""),
+                    "the holder made after the attach\n" + app.describe());
             assertEquals(10, Scrape.value(scrape, "pulse_db_pool_max", "pool=\"runs-db\""), scrape);
             assertTrue(Scrape.value(scrape, "pulse_db_pool_acquire_duration_seconds_count", "pool=\"runs-db\"") > 0);
             assertTrue(scrape.contains("service=\"from-the-command\""), "-Dpulse.* of the attach command win\n"
@@ -84,6 +87,17 @@ class AttachIT {
                     app.describe());
             assertEquals(List.of(), app.agentLines().stream().filter(line -> line.contains("Can not set")).toList());
         }
+    }
+
+    /** The first scrape that satisfies {@code condition}, else the last one after 30 s. */
+    private static String scrapeUntil(int port, java.util.function.Predicate<String> condition) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String text = ForkedJvm.scrape(port);
+        while (!condition.test(text) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            text = ForkedJvm.scrape(port);
+        }
+        return text;
     }
 
     @Test
