@@ -132,7 +132,11 @@ public final class DbPools implements SampleSource, SampleTask, PoolLookup {
         if (current.length >= limit && warnedFull) {
             return;
         }
-        add(kind, pool);
+        // getConnection() is woven where it is declared, which other data sources may extend too:
+        // those are turned away here, without the lock.
+        if (Reflection.isA(pool, kinds.get(kind).className())) {
+            add(kind, pool);
+        }
     }
 
     private synchronized Entry add(int kind, Object pool) {
@@ -142,10 +146,6 @@ public final class DbPools implements SampleSource, SampleTask, PoolLookup {
             }
         }
         JdbcPoolKind poolKind = kinds.get(kind);
-        // getConnection() is woven where it is declared, which other data sources may extend too.
-        if (!Reflection.isA(pool, poolKind.className())) {
-            return null;
-        }
         if (entries.size() >= limit) {
             overflow.run();
             if (!warnedFull) {

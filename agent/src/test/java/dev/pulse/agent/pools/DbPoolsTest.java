@@ -68,6 +68,14 @@ class DbPoolsTest {
     }
 
     @Test
+    void aDataSourceOfAnotherClassSharingTheWovenGetConnectionIsTurnedAway() {
+        pools.created(0, new Object());
+        sample();
+        assertNull(pools.find("auto"));
+        assertEquals(List.of(), failures, "never read as a pool of the kind");
+    }
+
+    @Test
     void aPoolWhoseReadFailsIsCountedUnderItsNameAndNotExported() {
         pools.created(0, FakePool.started("orders-db"));
         kind.fail = true;
