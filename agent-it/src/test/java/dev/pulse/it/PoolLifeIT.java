@@ -65,6 +65,9 @@ class PoolLifeIT {
         app = ForkedJvm.start(ForkedJvm.agentFlags(config), Map.of(),
                 List.of("-cp", ForkedJvm.appsClasspathWith(org.h2.Driver.class), "dev.pulse.it.apps.PoolLifeApp",
                         POOL_LIBS.toAbsolutePath().toString()));
+        // Each step has its own deadline: on a loaded machine, starting five pools takes a while.
+        app.awaitStdout("app: c3p0 ");
+        app.awaitStdout("app: pools started");
         app.awaitStdout("app: ready");
         double passes = Scrape.value(awaitScrape("the endpoint", text -> true), "pulse_sampler_duration_seconds_count");
         scrape = awaitScrape("two sampler passes after the closed pool was collected, and the gauges read", text -> {

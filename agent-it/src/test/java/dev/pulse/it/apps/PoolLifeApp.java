@@ -76,6 +76,7 @@ public final class PoolLifeApp {
         }
         PoolsApp.set(late, "setPoolName", "late-db");
         held.add(((DataSource) late).getConnection());
+        System.out.println("app: pools started");
 
         Object first = hikari(hikari5, "shop-db");
         ((DataSource) first).getConnection().close();
