@@ -114,13 +114,39 @@ final class Agent {
         if (configs.isEmpty()) {
             return;
         }
+        boolean[] told = new boolean[configs.size()];
         for (Class<?> loaded : instrumentation.getAllLoadedClasses()) {
             for (int id = 0; id < configs.size(); id++) {
                 if (configs.get(id).className().equals(loaded.getName())) {
+                    if (isInstanceField(loaded, configs.get(id).field())) {
+                        if (!told[id]) {
+                            told[id] = true;
+                            AgentLog.info("pulse.queue." + configs.get(id).name() + ": " + loaded.getName()
+                                    + " was loaded before the agent: its instances made before are not seen,"
+                                    + " those made from now on are sampled");
+                        }
+                        continue;
+                    }
                     queues.classInitialized(id, loaded);
                 }
             }
         }
+    }
+
+    /** True when the class (or a superclass) declares {@code name} as an instance field; initializes nothing. */
+    private static boolean isInstanceField(Class<?> type, String name) {
+        try {
+            for (Class<?> current = type; current != null; current = current.getSuperclass()) {
+                for (java.lang.reflect.Field field : current.getDeclaredFields()) {
+                    if (field.getName().equals(name)) {
+                        return !java.lang.reflect.Modifier.isStatic(field.getModifiers());
+                    }
+                }
+            }
+        } catch (LinkageError | SecurityException e) {
+            // a field type that cannot be loaded: treated as before
+        }
+        return false;
     }
 
     /**
@@ -158,7 +184,9 @@ final class Agent {
             }
             String scheme = config.tls() != null ? "https" : "http";
             String auth = config.authUser() != null ? " (Basic authentication)" : "";
-            AgentLog.info(started + "; metrics on " + scheme + "://" + config.httpHost() + ":" + endpoint.port()
+            String host = config.httpHost().contains(":") && !config.httpHost().startsWith("[")
+                    ? "[" + config.httpHost() + "]" : config.httpHost();
+            AgentLog.info(started + "; metrics on " + scheme + "://" + host + ":" + endpoint.port()
                     + "/metrics" + auth);
         } catch (GeneralSecurityException e) {
             AgentLog.error(started + ", but pulse.http.tls.keystore: cannot serve HTTPS with its key: " + e

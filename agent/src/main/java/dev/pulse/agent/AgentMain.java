@@ -31,7 +31,15 @@ public final class AgentMain {
     }
 
     public static void agentmain(String argument, Instrumentation instrumentation) {
-        startOnce(argument, instrumentation);
+        String file = AttachArgument.file(argument);
+        try {
+            if (!STARTED.get()) {
+                AttachArgument.applyProperties(argument);
+            }
+        } catch (Throwable t) {
+            AgentLog.error("could not read the -Dpulse.* properties of the attach command: " + t);
+        }
+        startOnce(file, instrumentation);
     }
 
     /**

@@ -5,7 +5,10 @@ import java.io.File;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
 
-/** {@code java -jar pulse-agent.jar attach <pid> [properties file]}: loads Pulse into a running JVM. */
+/**
+ * {@code java [-Dpulse.*...] -jar pulse-agent.jar attach <pid> [properties file]}: loads Pulse into
+ * a running JVM, with the {@code -Dpulse.*} properties given to this command (see {@link AttachArgument}).
+ */
 final class AttachCommand {
 
     static final String NAME = "attach";
@@ -38,7 +41,7 @@ final class AttachCommand {
                     .getAbsolutePath();
             VirtualMachine vm = VirtualMachine.attach(pid);
             try {
-                vm.loadAgent(jar, config);
+                vm.loadAgent(jar, AttachArgument.pack(config, System.getProperties()));
             } finally {
                 vm.detach();
             }
