@@ -10,6 +10,7 @@ import dev.pulse.agent.metrics.StallDetector;
 import dev.pulse.agent.pools.DbPools;
 import dev.pulse.agent.pools.ExecutorPools;
 import dev.pulse.agent.pools.JdbcPoolKind;
+import dev.pulse.agent.sample.ClassInitialization;
 import dev.pulse.agent.sample.QueueSampler;
 import dev.pulse.agent.sample.SampleSource;
 import dev.pulse.agent.sample.Sampler;
@@ -85,8 +86,10 @@ final class Agent {
     }
 
     /**
-     * Classes holding a static queue field that were loaded before the agent: their static
-     * initializer has run already, so the woven hook never reports them.
+     * Classes holding a static queue field that were loaded before the agent. Those already
+     * initialized never run their woven static initializer, so they are handed over here; those
+     * loaded but not initialized yet are sampled only once the application initializes them:
+     * reading their field now would run their static initializer on the agent's thread.
      */
     private static void registerLoadedQueueHolders(PulseConfig config, Instrumentation instrumentation,
             QueueSampler queues) {
@@ -94,10 +97,16 @@ final class Agent {
         if (configs.isEmpty()) {
             return;
         }
+        boolean canTell = ClassInitialization.open(instrumentation);
         for (Class<?> loaded : instrumentation.getAllLoadedClasses()) {
             for (int id = 0; id < configs.size(); id++) {
                 if (configs.get(id).className().equals(loaded.getName())) {
-                    queues.classInitialized(id, loaded);
+                    queues.classLoadedBeforeAgent(id, loaded);
+                    if (!canTell) {
+                        AgentLog.warn("pulse.queue." + configs.get(id).name() + ": " + loaded.getName()
+                                + " was loaded before the agent and this JVM cannot tell whether it is initialized;"
+                                + " a static field of it is sampled only after its static initializer runs");
+                    }
                 }
             }
         }

@@ -4,7 +4,6 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Collection;
 import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.concurrent.BlockingQueue;
 
 /** Reads the size, and capacity where bounded, of a Collection, a Map or any object with size(). */
@@ -20,8 +19,16 @@ final class Sizes {
         }
     }
 
-    /** size() methods found on other types; touched by the sampler thread only. */
-    private static final Map<Class<?>, Method> SIZE_METHODS = new WeakHashMap<>();
+    /**
+     * size() methods found on other types, NONE where there is no usable one. A ClassValue lives
+     * and dies with its class, so the Method (which references its class) keeps no loader alive.
+     */
+    private static final ClassValue<Method> SIZE_METHODS = new ClassValue<Method>() {
+        @Override
+        protected Method computeValue(Class<?> type) {
+            return findSizeMethod(type);
+        }
+    };
 
     private Sizes() {
     }
@@ -67,21 +74,21 @@ final class Sizes {
     }
 
     private static Method sizeMethod(Class<?> type) {
-        Method cached = SIZE_METHODS.get(type);
-        if (cached == null) {
-            cached = NONE;
-            try {
-                Method size = type.getMethod("size");
-                Class<?> returns = size.getReturnType();
-                if ((returns == int.class || returns == long.class) && size.trySetAccessible()) {
-                    cached = size;
-                }
-            } catch (NoSuchMethodException | RuntimeException e) {
-                // no usable size(): remembered as NONE
+        Method size = SIZE_METHODS.get(type);
+        return size == NONE ? null : size;
+    }
+
+    private static Method findSizeMethod(Class<?> type) {
+        try {
+            Method size = type.getMethod("size");
+            Class<?> returns = size.getReturnType();
+            if ((returns == int.class || returns == long.class) && size.trySetAccessible()) {
+                return size;
             }
-            SIZE_METHODS.put(type, cached);
+        } catch (NoSuchMethodException | RuntimeException e) {
+            // no usable size(): remembered as NONE
         }
-        return cached == NONE ? null : cached;
+        return NONE;
     }
 
     static final class Reading {
