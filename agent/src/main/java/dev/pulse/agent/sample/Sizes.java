@@ -1,6 +1,8 @@
 package dev.pulse.agent.sample;
 
-import java.lang.reflect.InvocationTargetException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.util.Collection;
 import java.util.Map;
@@ -9,23 +11,19 @@ import java.util.concurrent.BlockingQueue;
 /** Reads the size, and capacity where bounded, of a Collection, a Map or any object with size(). */
 final class Sizes {
 
-    private static final Method NONE;
-
-    static {
-        try {
-            NONE = Object.class.getMethod("hashCode");
-        } catch (NoSuchMethodException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    /** Where a type has no usable size(). */
+    private static final MethodHandle NONE = MethodHandles.constant(long.class, -1L);
+    private static final MethodType SIZE_TYPE = MethodType.methodType(long.class, Object.class);
 
     /**
-     * size() methods found on other types, NONE where there is no usable one. A ClassValue lives
-     * and dies with its class, so the Method (which references its class) keeps no loader alive.
+     * size() of other types, as method handles of type (Object)long; NONE where there is none. A
+     * ClassValue lives and dies with its class, so the handle (which references the class) keeps
+     * no loader alive. A method handle, unlike Method.invoke on Java 11..17, generates no accessor
+     * class under the application's loader.
      */
-    private static final ClassValue<Method> SIZE_METHODS = new ClassValue<Method>() {
+    private static final ClassValue<MethodHandle> SIZE_METHODS = new ClassValue<MethodHandle>() {
         @Override
-        protected Method computeValue(Class<?> type) {
+        protected MethodHandle computeValue(Class<?> type) {
             return findSizeMethod(type);
         }
     };
@@ -42,14 +40,13 @@ final class Sizes {
             if (queue instanceof Map) {
                 return checked(((Map<?, ?>) queue).size(), -1);
             }
-            Method size = sizeMethod(queue.getClass());
-            if (size == null) {
+            MethodHandle size = SIZE_METHODS.get(queue.getClass());
+            if (size == NONE) {
                 return null;
             }
-            return checked(((Number) size.invoke(queue)).longValue(), -1);
-        } catch (InvocationTargetException e) {
-            return Reading.failed("size() threw " + e.getCause());
-        } catch (Exception e) {
+            return checked((long) size.invokeExact(queue), -1);
+        } catch (Throwable e) {
+            // Whatever size() throws is the queue's failure, as Method.invoke would have wrapped it.
             return Reading.failed("size() threw " + e);
         }
     }
@@ -73,19 +70,14 @@ final class Sizes {
         return new Reading(size, capacity, null);
     }
 
-    private static Method sizeMethod(Class<?> type) {
-        Method size = SIZE_METHODS.get(type);
-        return size == NONE ? null : size;
-    }
-
-    private static Method findSizeMethod(Class<?> type) {
+    private static MethodHandle findSizeMethod(Class<?> type) {
         try {
             Method size = type.getMethod("size");
             Class<?> returns = size.getReturnType();
             if ((returns == int.class || returns == long.class) && size.trySetAccessible()) {
-                return size;
+                return MethodHandles.lookup().unreflect(size).asType(SIZE_TYPE);
             }
-        } catch (NoSuchMethodException | RuntimeException e) {
+        } catch (ReflectiveOperationException | RuntimeException e) {
             // no usable size(): remembered as NONE
         }
         return NONE;
