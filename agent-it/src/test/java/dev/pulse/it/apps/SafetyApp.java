@@ -249,9 +249,12 @@ public final class SafetyApp {
         return new URLClassLoader(urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader());
     }
 
-    /** Waits, with a deadline, for the referent to be collected. */
+    /**
+     * Waits, with a deadline, for the referent to be collected: 8 s, so that the cases that fail
+     * still leave the app time to print "app: ready" before the test stops waiting.
+     */
     private static boolean collected(WeakReference<?> reference) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
         while (reference.get() != null && System.nanoTime() < deadline) {
             System.gc();
             Thread.sleep(20);
