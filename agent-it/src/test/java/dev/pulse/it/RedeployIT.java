@@ -35,7 +35,7 @@ class RedeployIT {
                 "pulse.service=redeploy",
                 "pulse.http.host=127.0.0.1",
                 "pulse.http.port=" + port,
-                "pulse.sample.interval=100ms",
+                "pulse.sample.interval=200ms",
                 "pulse.timer.inbox=dev.pulse.it.webapp.Inbox#drain",
                 "pulse.queue.inbox=dev.pulse.it.webapp.Inbox#items");
         String classpath = ForkedJvm.appsClasspathWith(org.apache.catalina.startup.Tomcat.class,

@@ -24,7 +24,8 @@ import org.apache.catalina.startup.Tomcat;
  * {@code --webapp} (its classes and HikariCP in WEB-INF, loaded by the application's own class
  * loader), calls its servlet, and undeploys it, {@code --rounds} times. With
  * {@code --metrics-port} (the agent's endpoint) each round waits until the agent has sampled the
- * application's pool, and two sampling passes have run since its calls. It then collects garbage
+ * application's pool and its queue (a depth of one per call: the applications empty their queues
+ * when they stop, so the depth is this round's alone). It then collects garbage
  * and prints how many of the applications' class loaders are still alive, prints "app: ready",
  * and waits for the file named by {@code --stop-file} (a minute at most).
  */
@@ -59,14 +60,13 @@ public final class RedeployApp {
             servlet.setLoadOnStartup(1);
             context.addServletMappingDecoded("/inbox", "inbox");
             loaders.add(new WeakReference<>(context.getLoader().getClassLoader()));
-            double passes = metricsPort == null ? 0 : samplerPasses(metricsPort);
             for (int call = 0; call < CALLS_PER_ROUND; call++) {
                 if (get(port, "/app" + round + "/inbox").startsWith("ok ")) {
                     answered++;
                 }
             }
             if (metricsPort != null) {
-                awaitSampled(metricsPort, pool, passes + 2);
+                awaitSampled(metricsPort, pool, CALLS_PER_ROUND);
             }
             tomcat.getHost().removeChild(context);
         }
@@ -104,31 +104,21 @@ public final class RedeployApp {
         return alive;
     }
 
-    /** Waits until the agent exports the pool and has run {@code passes} sampling passes. */
-    private static void awaitSampled(String metricsPort, String pool, double passes) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    /** Waits until the agent exports the pool, and the queue at {@code depth}. */
+    private static void awaitSampled(String metricsPort, String pool, double depth) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
-            String scrape = get(Integer.parseInt(metricsPort), "/metrics");
-            if (scrape.contains("pool=\"" + pool + "\"") && value(scrape, "pulse_sampler_duration_seconds_count") >= passes) {
-                return;
+            try {
+                String scrape = get(Integer.parseInt(metricsPort), "/metrics");
+                if (scrape.contains("pool=\"" + pool + "\"") && value(scrape, "pulse_queue_depth") == depth) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // the endpoint is still starting
             }
             Thread.sleep(20);
         }
-        throw new IllegalStateException("the agent did not sample pool " + pool);
-    }
-
-    private static double samplerPasses(String metricsPort) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (true) {
-            try {
-                return value(get(Integer.parseInt(metricsPort), "/metrics"), "pulse_sampler_duration_seconds_count");
-            } catch (IOException notYet) {
-                if (System.nanoTime() > deadline) {
-                    throw notYet;
-                }
-                Thread.sleep(50);
-            }
-        }
+        throw new IllegalStateException("the agent did not sample pool " + pool + " and the queue at " + depth);
     }
 
     private static double value(String scrape, String name) {
@@ -137,7 +127,7 @@ public final class RedeployApp {
                 return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
         }
-        return 0;
+        return Double.NaN;
     }
 
     private static String get(int port, String path) throws IOException {

@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A web application that uses what the agent watches: an {@link Inbox} (a sampled queue and a
  * timed method), a HikariCP pool named by the init parameter "pool" (an H2 database in memory),
  * and an executor. Each GET adds two items, drains one, and runs {@code SELECT 1} on the executor
- * through the pool; it answers "ok <depth>". Everything is closed when the application stops.
+ * through the pool; it answers "ok <depth> 1". Everything is emptied or closed when the application
+ * stops.
  */
 public final class InboxServlet extends HttpServlet {
 
@@ -67,6 +68,7 @@ public final class InboxServlet extends HttpServlet {
 
     @Override
     public void destroy() {
+        inbox.clear();
         workers.shutdownNow();
         try {
             workers.awaitTermination(10, TimeUnit.SECONDS);
