@@ -6,15 +6,17 @@ import java.nio.file.Paths;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Loads {@link LazyJobs} without initializing it, prints "app: ready", and waits for the file
- * named by its first argument; then sets the configuration LazyJobs needs, uses it (3 jobs),
- * waits for the file named by its second argument and ends: with 0, or 1 if LazyJobs failed.
+ * Loads {@link LazyJobs} and {@link AssignedJobs} without initializing them, prints "app: ready",
+ * and waits for the file named by its first argument; then sets the configuration LazyJobs needs,
+ * uses it (3 jobs), gives AssignedJobs a queue of 2 jobs, waits for the file named by its second
+ * argument and ends: with 0, or 1 if LazyJobs failed.
  */
 public final class LazyQueueApp {
 
     public static void main(String[] args) throws Exception {
         Class<?> jobs = Class.forName("dev.pulse.it.apps.LazyJobs", false, LazyQueueApp.class.getClassLoader());
-        System.out.println("app: loaded " + jobs.getName());
+        Class<?> assigned = Class.forName("dev.pulse.it.apps.AssignedJobs", false, LazyQueueApp.class.getClassLoader());
+        System.out.println("app: loaded " + jobs.getName() + ", " + assigned.getName());
         System.out.println("app: ready");
         awaitFile(Paths.get(args[0]));
         System.setProperty("lazy.jobs.capacity", "10");
@@ -24,6 +26,8 @@ public final class LazyQueueApp {
                 LazyJobs.JOBS.add("job " + i);
             }
             System.out.println("app: jobs=" + LazyJobs.JOBS.size());
+            AssignedJobs.jobs = new java.util.concurrent.ArrayBlockingQueue<>(5, false, java.util.List.of("a", "b"));
+            System.out.println("app: assigned jobs=" + AssignedJobs.jobs.size());
         } catch (Throwable e) {
             System.out.println("app: failed " + e);
             exitCode = 1;
