@@ -105,7 +105,7 @@ final class Agent {
                     if (!canTell) {
                         AgentLog.warn("pulse.queue." + configs.get(id).name() + ": " + loaded.getName()
                                 + " was loaded before the agent and this JVM cannot tell whether it is initialized;"
-                                + " a static field of it is sampled only after its static initializer runs");
+                                + " its static field is sampled only if its static initializer runs from now on");
                     }
                 }
             }
