@@ -63,7 +63,7 @@ final class Agent {
         }
         PrometheusRegistry registry = new GuardedRegistry(self::scrapeFault);
         sources.add(new SqlGauges(config.sqlGauges(), PoolNamesFromMetrics.lookup(dbPools, registry), service,
-                config.maxSeries(), self, config.sampleInterval().multipliedBy(SqlGauges.STARTUP_GRACE_INTERVALS),
+                config.maxSeries(), self, SqlGauges.startupGrace(config.sampleInterval()),
                 properties));
         Sampler sampler = new Sampler(sources, config.sampleInterval(), service, properties);
 

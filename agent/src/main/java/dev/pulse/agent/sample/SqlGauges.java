@@ -21,6 +21,8 @@ public final class SqlGauges implements SampleSource {
      * found as the service creates them, often well after it started.
      */
     public static final int STARTUP_GRACE_INTERVALS = 12;
+    /** The shortest start-up grace, whatever the interval: a loaded machine starts slowly. */
+    public static final Duration MIN_STARTUP_GRACE = Duration.ofSeconds(30);
 
     private final List<SqlGauge> gauges = new ArrayList<>();
     private final GaugeWithCallback up;
@@ -62,6 +64,12 @@ public final class SqlGauges implements SampleSource {
                     }
                 })
                 .build();
+    }
+
+    /** How long a missing {@code .pool} is waited for quietly: 12 intervals, at least 30 s. */
+    public static Duration startupGrace(Duration interval) {
+        Duration intervals = interval.multipliedBy(STARTUP_GRACE_INTERVALS);
+        return intervals.compareTo(MIN_STARTUP_GRACE) < 0 ? MIN_STARTUP_GRACE : intervals;
     }
 
     @Override
