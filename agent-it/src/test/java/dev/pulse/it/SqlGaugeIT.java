@@ -65,7 +65,10 @@ class SqlGaugeIT {
                     .collect(java.util.stream.Collectors.toList());
             assertEquals(List.of("pulse: warning: sampling sql:by_owner: java.sql.SQLException: column"
                     + " \"owner_email\" cannot be a label: \"email\" suggests personal data, which a metrics endpoint"
-                    + " must not export (logged once; counted in pulse_sampler_errors_total)"), refused);
+                    + " must not export; counted in pulse_sampler_errors_total (at most one line per source every"
+                    + " 10 minutes)"), refused);
+            assertEquals(0, Scrape.value(capped, "pulse_sql_up", "gauge=\"by_owner\""), capped);
+            assertEquals(1, Scrape.value(capped, "pulse_sql_up", "gauge=\"per_job\""), capped);
 
             app.awaitStdout("app: phase 2");
             String second = app.awaitScrape(port, "the update seen",
