@@ -133,8 +133,14 @@ class SqlOutageIT {
                 check(agentLines.contains(typo), "the typo's line");
                 check(agentLines.stream().noneMatch(line -> line.contains("\"runs-db\" in this service")),
                         "the pool created after start-up is no error");
+                check(agentLines.stream().anyMatch(line -> line.startsWith("pulse: warning: sampling sql:g")
+                        && line.contains("Connection is not available, request timed out after 2")),
+                        "a pool gauge's borrow bounded by its 2 s timeout, not HikariCP's 30 s connectionTimeout");
                 check(agentLines.stream().anyMatch(line -> line.startsWith("pulse: warning: sampling sql:age: ")
                         && line.contains("Bad value for type double")), "the age gauge's line");
+                System.out.printf("SqlOutageIT: passes %.0f in %.1f s with a slow gauge, %.0f in %.1f s during the"
+                        + " outage (interval %s); every gauge down %.1f s after the stop%n", calm.passes, calm.seconds,
+                        outage.passes, outage.seconds, INTERVAL, downAfter);
                 assertEquals(List.of(), problems, app.describe() + "\n--- PostgreSQL:\n" + postgres.log());
             }
         }

@@ -32,9 +32,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Reads that say {@link SampleTask#ownSchedule()} (SQL gauges, which wait on a network and a
  * database): each has its own schedule on the {@code pulse-sql} thread, spread over the
- * interval, and runs on a {@code pulse-sql-N} thread; nothing waits for it. At its deadline
- * ({@link SampleTask#timeout()}) a run still going is counted and its task told
- * ({@link SampleTask#expired()}); it is not started again until it returns, so a hung query
+ * interval, and runs on a {@code pulse-sql-N} thread; nothing waits for it. The run bounds itself
+ * by its {@link SampleTask#timeout()}; one still going {@link #OWN_SCHEDULE_SLACK} after it is
+ * counted and its task told ({@link SampleTask#expired()}); it is not started again until it returns, so a hung query
  * costs its own thread and nothing else.
  *
  * <p>A read that throws, or is still running at its deadline, is counted in
@@ -47,6 +47,12 @@ public final class Sampler implements AutoCloseable {
     static final String READER_THREAD_NAME = "pulse-sampler-read-";
     static final String OWN_SCHEDULE_THREAD_NAME = "pulse-sql";
     static final Duration MAX_READ_TIME = Duration.ofSeconds(2);
+    /**
+     * How long after its own timeout a read on its own schedule is given up: the read bounds itself
+     * (a bounded borrow, a query timeout in whole seconds), and this catches what does not (a driver
+     * that ignores its query timeout, a connect that hangs).
+     */
+    static final Duration OWN_SCHEDULE_SLACK = Duration.ofSeconds(1);
 
     private final List<SampleSource> sources;
     private final List<Read> reads = new ArrayList<>();
@@ -195,7 +201,7 @@ public final class Sampler implements AutoCloseable {
         Lane(SampleTask task) {
             this.task = task;
             Duration own = task.timeout();
-            this.timeoutNanos = own == null ? readTimeoutNanos : own.toNanos();
+            this.timeoutNanos = (own == null ? readTimeoutNanos : own.toNanos()) + OWN_SCHEDULE_SLACK.toNanos();
         }
 
         /** On the own-schedule thread: starts a run and its deadline; never blocks, never throws. */
