@@ -75,7 +75,8 @@ class SqlGaugeIT {
                     text -> Scrape.value(text, "pulse_jobs", "status=\"done\"") == 7);
             assertEquals(1, Scrape.value(second, "pulse_jobs", "status=\"ready\""));
             assertTrue(Scrape.value(second, "pulse_jobs_oldest_ready_age_seconds") < 60, second);
-            assertEquals(errors(first), errors(second), "once the table exists, every pass succeeds:\n" + second);
+            assertEquals(errors(first), errors(second), "once the table exists, every pass succeeds:\n" + second
+                    + app.describe());
         }
     }
 }
