@@ -7,6 +7,7 @@ import dev.pulse.agent.export.MetricsEndpoint;
 import dev.pulse.agent.metrics.ProcessingMetrics;
 import dev.pulse.agent.metrics.SelfMetrics;
 import dev.pulse.agent.metrics.StallDetector;
+import dev.pulse.agent.output.Outputs;
 import dev.pulse.agent.pools.DbPools;
 import dev.pulse.agent.pools.ExecutorPools;
 import dev.pulse.agent.pools.JdbcPoolKind;
@@ -16,6 +17,7 @@ import dev.pulse.agent.sample.Sampler;
 import dev.pulse.agent.sample.SqlGauges;
 import dev.pulse.agent.weave.Weaver;
 import io.prometheus.metrics.config.PrometheusProperties;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Labels;
 import java.lang.instrument.Instrumentation;
@@ -56,7 +58,7 @@ final class Agent {
         ExecutorPools executors = new ExecutorPools(config::poolExcluded, config.maxSeries(),
                 () -> self.seriesOverflow("pulse_executor_threads", 1), service, properties);
         // Pools are read before the SQL gauges, which borrow their connections from them.
-        List<SampleSource> sources = new ArrayList<>(List.of(queues, new StallDetector(timers, config.timers())));
+        List<SampleSource> sources = new ArrayList<>(List.of(queues, new StallDetector(timers, config.timers(), service, properties)));
         if (config.pools()) {
             sources.add(dbPools);
             sources.add(executors);
@@ -74,6 +76,9 @@ final class Agent {
         self.register(registry);
         timers.register(registry);
         sampler.register(registry);
+        if (config.jvm()) {
+            registerJvmMetrics(registry, properties, service);
+        }
 
         List<String> poolClasses = new ArrayList<>();
         JdbcPoolKind.ALL.forEach(kind -> poolClasses.add(kind.className()));
@@ -83,7 +88,22 @@ final class Agent {
         }
         registerLoadedQueueHolders(config, instrumentation, queues);
         sampler.start();
+        Outputs.start(config.outputs(), registry, config.sampleInterval(), service, properties);
         startEndpoint(config, registry, properties);
+    }
+
+    /**
+     * The JVM's own figures (memory, GC, threads, classes, CPU, buffer pools), by client_java's JVM
+     * instrumentation under its standard names. Read from the platform MXBeans at scrape time;
+     * a JVM that lacks one of them loses those families only.
+     */
+    private static void registerJvmMetrics(PrometheusRegistry registry, PrometheusProperties properties,
+            Labels service) {
+        try {
+            JvmMetrics.builder(properties).constLabels(service).register(registry);
+        } catch (RuntimeException | LinkageError e) {
+            AgentLog.warn("pulse.jvm: JVM metrics are not available in this JVM: " + e);
+        }
     }
 
     /**

@@ -8,13 +8,14 @@ import java.net.URISyntaxException;
 /** {@code java -jar pulse-agent.jar attach <pid> [properties file]}: loads Pulse into a running JVM. */
 final class AttachCommand {
 
+    static final String NAME = "attach";
     static final String USAGE = "usage: java -jar pulse-agent.jar attach <pid> [properties file]";
 
     private AttachCommand() {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length < 2 || args.length > 3 || !"attach".equals(args[0])) {
+        if (args.length < 2 || args.length > 3 || !NAME.equals(args[0])) {
             err.println(USAGE);
             return 2;
         }

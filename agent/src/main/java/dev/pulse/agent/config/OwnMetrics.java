@@ -22,6 +22,7 @@ final class OwnMetrics {
         gauge("pulse_processing_inflight");
         gauge("pulse_processing_oldest_inflight_seconds");
         gauge("pulse_processing_last_success_timestamp_seconds");
+        gauge("pulse_processing_stall_threshold_seconds");
         gauge("pulse_queue_depth");
         gauge("pulse_queue_capacity");
         gauge("pulse_db_pool_size");

@@ -30,10 +30,14 @@ final class TimerInstrumentation {
 
     TimerInstrumentation(int timerId, TimerConfig timer) {
         this.types = typeMatcher(timer.type());
+        ElementMatcher.Junction<MethodDescription> methods = methodMatcher(timer);
         this.advice = Advice.withCustomMapping()
                 .bind(TimerId.class, timerId)
                 .to(TimerAdvice.class)
-                .on(methodMatcher(timer));
+                .on(methods.and(not(SuspendInstrumentation.isSuspendFunction())))
+                // Kotlin suspend functions: one call from first entry to completion.
+                .method(methods.and(SuspendInstrumentation.isSuspendFunction()),
+                        SuspendInstrumentation.advice(timerId));
     }
 
     ElementMatcher<TypeDescription> types() {
@@ -59,7 +63,7 @@ final class TimerInstrumentation {
     static ElementMatcher.Junction<MethodDescription> methodMatcher(TimerConfig timer) {
         ElementMatcher.Junction<MethodDescription> names = none();
         for (NamePattern method : timer.methods()) {
-            names = names.or(nameMatcher(method));
+            names = names.or(nameMatches(method.methodRegex()));
         }
         return isMethod().and(names)
                 .and(not(isAbstract()))

@@ -60,6 +60,7 @@ public final class Weaver {
         AgentBuilder builder = new AgentBuilder.Default()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(ClassLoaderInstrumentation.LOADERS_FIRST)
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(new Listener())
                 .ignore(nameStartsWith("dev.pulse.agent.")
@@ -70,11 +71,15 @@ public final class Weaver {
                         .or(nameStartsWith("com.sun."))
                         .or(isSynthetic()))
                 .assureReadEdgeTo(instrumentation, Bridge.class);
+        builder = ClassLoaderInstrumentation.install(builder, errors);
         List<TimerConfig> timers = config.timers();
         for (int id = 0; id < timers.size(); id++) {
             TimerInstrumentation timer = new TimerInstrumentation(id, timers.get(id));
             builder = builder.type(timer.types())
                     .transform((b, type, loader, module, domain) -> b.visit(timer.advice()));
+        }
+        if (!timers.isEmpty()) {
+            builder = SuspendInstrumentation.install(builder);
         }
         List<QueueConfig> queues = config.queues();
         for (int id = 0; id < queues.size(); id++) {
