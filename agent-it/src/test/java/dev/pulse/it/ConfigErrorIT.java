@@ -57,6 +57,24 @@ class ConfigErrorIT {
         assertRunsUntouched(config, port, List.of("pulse: " + config.toAbsolutePath() + ":4: " + message));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiterString = " => ", value = {
+        "pulse_processing_duration_seconds => Pulse's pulse_processing_duration_seconds (a histogram)",
+        "pulse_db_pool_size => Pulse's pulse_db_pool_size (a gauge)",
+        "pulse_processing_duration_seconds_bucket => Pulse's pulse_processing_duration_seconds (a histogram)",
+    })
+    void anSqlGaugeNamedLikeOneOfPulsesOwnFamiliesIsOneLine(String metric, String family) throws Exception {
+        int port = ForkedJvm.freePort();
+        Path config = ForkedJvm.writeConfig(folder,
+                "pulse.http.host=127.0.0.1",
+                "pulse.timer.jobs=dev.pulse.it.apps.Jobs#process",
+                "pulse.http.port=" + port,
+                "pulse.sql.a.query=SELECT 1 AS \"value\"",
+                "pulse.sql.a.metric=" + metric);
+        assertRunsUntouched(config, port, List.of("pulse: " + config.toAbsolutePath() + ":5: pulse.sql.a.metric:"
+                + " expected a metric name of its own, not " + family + ", found \"" + metric + "\""));
+    }
+
     @Test
     void missingFile() throws Exception {
         Path missing = folder.resolve("missing.properties");

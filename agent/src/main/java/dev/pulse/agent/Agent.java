@@ -64,14 +64,16 @@ final class Agent {
             sources.add(dbPools);
             sources.add(executors);
         }
-        sources.add(new SqlGauges(config.sqlGauges(), dbPools, service, config.maxSeries(), self));
+        PrometheusRegistry registry = new GuardedRegistry(self::scrapeFault);
+        sources.add(new SqlGauges(config.sqlGauges(), PoolNamesFromMetrics.lookup(dbPools, registry), service,
+                config.maxSeries(), self, SqlGauges.startupGrace(config.sampleInterval()),
+                properties));
         Sampler sampler = new Sampler(sources, config.sampleInterval(), service, properties);
 
         if (!BootstrapBridge.install(new AgentHooks(timers, queues, dbPools, executors))) {
             AgentLog.warn("another Pulse agent is already running in this JVM; this one does nothing");
             return;
         }
-        PrometheusRegistry registry = new GuardedRegistry(self::scrapeFault);
         self.register(registry);
         timers.register(registry);
         sampler.register(registry);
