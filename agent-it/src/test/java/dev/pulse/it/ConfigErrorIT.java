@@ -43,9 +43,11 @@ class ConfigErrorIT {
         "pulse.queu.outbox => dev.pulse.it.apps.Outbox#QUEUE => pulse.queu.outbox: unknown key; known keys are"
             + " pulse.enabled, pulse.service, pulse.http.host, pulse.http.port, pulse.http.auth.user,"
             + " pulse.http.auth.password_hash, pulse.http.tls.keystore, pulse.http.tls.keystore_password,"
-            + " pulse.http.tls.keystore_type, pulse.sample.interval, pulse.timer.buckets, pulse.metrics.max_series, pulse.pools,"
-            + " pulse.pools.exclude, pulse.timer.<operation>, pulse.timer.<operation>.stall, pulse.queue.<name>,"
-            + " pulse.sql.<name>.query|metric|pool|url|user|password|timeout",
+            + " pulse.http.tls.keystore_type, pulse.sample.interval, pulse.timer.buckets, pulse.metrics.max_series,"
+            + " pulse.pools, pulse.pools.exclude, pulse.jvm, pulse.timer.<operation>, pulse.timer.<operation>.stall,"
+            + " pulse.queue.<name>, pulse.sql.<name>.query|metric|pool|url|user|password|timeout,"
+            + " pulse.influx.url|db|user|password|org|bucket|token|buffer_points|timeout, pulse.textfile.path,"
+            + " pulse.pushgateway.url|job",
     })
     void badValueIsOneLineAndTheServiceRunsUntouched(String key, String value, String message) throws Exception {
         int port = ForkedJvm.freePort();
