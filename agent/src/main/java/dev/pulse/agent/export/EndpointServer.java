@@ -256,11 +256,11 @@ final class EndpointServer implements AutoCloseable {
     private void readHead(HttpConnection connection) throws IOException {
         while (connection.state == HttpConnection.State.READING_HEAD) {
             int end = connection.completeHead();
-            if (end >= 0) {
+            if (end >= 0 && end <= HttpRequest.MAX_HEAD_BYTES) {
                 dispatch(connection, end);
                 return;
             }
-            if (connection.headLength() > HttpRequest.MAX_HEAD_BYTES) {
+            if (end > HttpRequest.MAX_HEAD_BYTES || connection.headLength() > HttpRequest.MAX_HEAD_BYTES) {
                 refuse(connection, Reason.HEADERS_TOO_LARGE, HttpResponse.text(431, "request head too large\n", true));
                 return;
             }
