@@ -26,13 +26,15 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Requests that ask for the same thing (same Accept, gzip or not, same query) while a
  * rendering of it waits in the queue join that rendering: one rendering of that moment answers
- * them all, and no response is older than its request. After each rendering the worker rests as
- * long as the rendering took (at most {@link #MAX_REST_NANOS}), so under any flood of scrapes
+ * them all, and no response is older than its request. Rendering time is budgeted: the budget
+ * refills at half a second per second (up to {@link #BURST_NANOS}), and when a rendering
+ * overdraws it the worker rests until it is even again. A scraper now and then never waits; under any flood,
  * rendering takes at most half of one core.
  */
 final class ScrapeHandler implements Handler {
 
-    static final long MAX_REST_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    /** Rendering time that may be spent at once before the half-core rate applies. */
+    static final long BURST_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final byte[] ERROR_BODY = "a metric failed to collect; see pulse_agent_errors_total\n"
             .getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
@@ -41,6 +43,8 @@ final class ScrapeHandler implements Handler {
     private final Runnable onOverload;
     private final Map<Key, Batch> waiting = new HashMap<>();
     private final AtomicBoolean faultLogged = new AtomicBoolean();
+    /** The worker thread's only. */
+    private final TimeBudget budget = new TimeBudget(0.5, BURST_NANOS);
 
     ScrapeHandler(PrometheusScrapeHandler scrape, Worker worker, Runnable onOverload) {
         this.scrape = scrape;
@@ -79,7 +83,10 @@ final class ScrapeHandler implements Handler {
         for (Reply reply : batch.replies) {
             reply.send(response);
         }
-        LockSupport.parkNanos(Math.min(System.nanoTime() - start, MAX_REST_NANOS));
+        long rest = budget.charge(System.nanoTime() - start);
+        if (rest > 0) {
+            LockSupport.parkNanos(rest);
+        }
     }
 
     /** Renders one response for {@code request}; never throws. */
