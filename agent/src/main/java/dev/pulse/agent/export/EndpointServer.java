@@ -313,6 +313,11 @@ final class EndpointServer implements AutoCloseable {
             route(connection, request);
             return;
         }
+        if (!guard.presentsCredentials(request)) {
+            errors.count(Reason.UNAUTHORIZED);
+            respond(connection, request, RequestGuard.challenge());
+            return;
+        }
         boolean queued = authWorker != null && authWorker.offer(() -> {
             boolean verified = guard.verify(request);
             onSelector(() -> {

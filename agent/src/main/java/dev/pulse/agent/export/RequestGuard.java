@@ -58,6 +58,12 @@ final class RequestGuard {
         return header != null && MessageDigest.isEqual(PasswordHash.digest(header), verified.get());
     }
 
+    /** Whether the request carries Basic credentials at all; without them it gets the 401 at once. */
+    boolean presentsCredentials(HttpRequest request) {
+        String header = authorization(request);
+        return header != null && header.regionMatches(true, 0, BASIC, 0, BASIC.length());
+    }
+
     /** Checks the request's Basic credentials, running PBKDF2 when they are new: slow, off the selector. */
     boolean verify(HttpRequest request) {
         String header = authorization(request);
