@@ -62,31 +62,45 @@ final class EndpointServer implements AutoCloseable {
     private boolean loggedFault;
 
     /**
-     * Binds {@code address} with a listen backlog of {@link #BACKLOG}, and starts the selector
-     * thread {@code threadName}.
+     * Binds {@code address} with a listen backlog of {@link #BACKLOG}, first of all, so that a port
+     * in use is known at once.
+     *
+     * @throws IOException when the address cannot be bound (a {@link java.net.BindException} when in use)
+     */
+    static ServerSocketChannel bind(InetSocketAddress address) throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open();
+        try {
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            server.bind(address, BACKLOG);
+            server.configureBlocking(false);
+            return server;
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Serves {@code server} (from {@link #bind}) on a new selector thread {@code threadName}.
      *
      * @param tls        null for plain HTTP
      * @param routes     handler by exact path
      * @param authWorker where PBKDF2 checks run; null when no authentication is configured
-     * @throws IOException when the address cannot be bound (a {@link java.net.BindException} when in use)
+     * @throws IOException when no selector can be opened; {@code server} is closed then
      */
-    EndpointServer(InetSocketAddress address, SSLContext tls, Map<String, Handler> routes, RequestGuard guard,
+    EndpointServer(ServerSocketChannel server, SSLContext tls, Map<String, Handler> routes, RequestGuard guard,
             Worker authWorker, ClientErrors errors, String threadName) throws IOException {
+        this.server = server;
         this.tls = tls;
         this.routes = Map.copyOf(routes);
         this.guard = guard;
         this.authWorker = authWorker;
         this.errors = errors;
-        this.selector = Selector.open();
-        this.server = ServerSocketChannel.open();
         try {
-            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            server.bind(address, BACKLOG);
-            server.configureBlocking(false);
+            this.selector = Selector.open();
             server.register(selector, SelectionKey.OP_ACCEPT);
         } catch (IOException | RuntimeException e) {
             server.close();
-            selector.close();
             throw e;
         }
         this.thread = new Thread(this::run, threadName);

@@ -8,6 +8,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Labels;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.LinkedHashMap;
@@ -53,6 +54,7 @@ public final class MetricsEndpoint implements AutoCloseable {
     public static MetricsEndpoint start(PulseConfig config, PrometheusRegistry registry,
             PrometheusProperties properties) throws IOException, GeneralSecurityException {
         SSLContext tls = config.tls() == null ? null : sslContext(config.tls());
+        ServerSocketChannel channel = EndpointServer.bind(new InetSocketAddress(config.httpHost(), config.httpPort()));
         ClientErrors errors = new ClientErrors(Labels.of("service", config.service()), properties);
         Worker worker = new Worker("pulse-endpoint-worker", WORKER_QUEUE);
         Worker authWorker = config.authUser() == null ? null : new Worker("pulse-endpoint-auth", AUTH_QUEUE);
@@ -62,12 +64,12 @@ public final class MetricsEndpoint implements AutoCloseable {
         routes.put(RequestGuard.HEALTH_PATH, (request, reply) -> reply.send(HttpResponse.builder(200)
                 .header("Content-Type", "text/plain; charset=utf-8").body(HEALTHY).build()));
         try {
-            EndpointServer server = new EndpointServer(new InetSocketAddress(config.httpHost(), config.httpPort()),
-                    tls, routes, new RequestGuard(config.authUser(), config.authPasswordHash()), authWorker, errors,
+            EndpointServer server = new EndpointServer(channel, tls, routes, new RequestGuard(config.authUser(), config.authPasswordHash()), authWorker, errors,
                     "pulse-endpoint-selector");
             errors.register(registry);
             return new MetricsEndpoint(server, worker, authWorker);
         } catch (IOException | RuntimeException e) {
+            channel.close();
             worker.close();
             if (authWorker != null) {
                 authWorker.close();

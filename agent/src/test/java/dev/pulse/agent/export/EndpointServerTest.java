@@ -30,7 +30,7 @@ class EndpointServerTest {
         worker = new Worker("test-worker", 4);
         Handler hello = (request, reply) -> reply.send(HttpResponse.text(200, "hello " + request.rawQuery(), false));
         Handler slow = (request, reply) -> worker.offer(() -> reply.send(HttpResponse.text(200, "slow", false)));
-        server = new EndpointServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), null,
+        server = new EndpointServer(EndpointServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)), null,
                 Map.of("/hello", hello, "/slow", slow), new RequestGuard(null, null), null, errors, "test-selector");
     }
 
