@@ -1,6 +1,8 @@
 package dev.pulse.it;
 
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -47,6 +49,42 @@ final class RawHttp {
             response.write(buffer, 0, n);
         }
         return response.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * Reads one response of a keep-alive connection: the head, then a body of its Content-Length
+     * (or up to the end of the stream when it has none).
+     */
+    static String readResponse(DataInputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        int length = -1;
+        String line;
+        while (!(line = readLine(in)).isEmpty()) {
+            head.append(line).append("\r\n");
+            if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+                length = Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        if (length >= 0) {
+            in.readFully(new byte[length]);
+        } else {
+            in.readAllBytes();
+        }
+        return head.toString();
+    }
+
+    private static String readLine(DataInputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = in.read()) != '\n') {
+            if (c < 0) {
+                throw new EOFException("the connection closed within a response head");
+            }
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
     }
 
     /**
