@@ -49,6 +49,7 @@ final class EndpointServer implements AutoCloseable {
 
     private final ServerSocketChannel server;
     private final Selector selector;
+    private final SelectionKey acceptKey;
     private final SSLContext tls;
     private final Map<String, Handler> routes;
     private final RequestGuard guard;
@@ -98,7 +99,7 @@ final class EndpointServer implements AutoCloseable {
         this.errors = errors;
         try {
             this.selector = Selector.open();
-            server.register(selector, SelectionKey.OP_ACCEPT);
+            this.acceptKey = server.register(selector, SelectionKey.OP_ACCEPT);
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
@@ -176,7 +177,18 @@ final class EndpointServer implements AutoCloseable {
 
     private void accept() throws IOException {
         for (int i = 0; i < 64; i++) {
-            SocketChannel channel = server.accept();
+            SocketChannel channel;
+            try {
+                channel = server.accept();
+            } catch (IOException outOfDescriptors) {
+                // Too many open files, say: the pending connection would wake the selector at once,
+                // again and again. Free one of ours and accept again at the next sweep.
+                if (!connections.isEmpty()) {
+                    evictOne();
+                }
+                acceptKey.interestOps(0);
+                return;
+            }
             if (channel == null) {
                 return;
             }
@@ -224,6 +236,9 @@ final class EndpointServer implements AutoCloseable {
     }
 
     private void sweep(long now) {
+        if (acceptKey.interestOps() == 0) {
+            acceptKey.interestOps(SelectionKey.OP_ACCEPT);
+        }
         for (HttpConnection connection : new ArrayList<>(connections)) {
             if (now - connection.deadline < 0) {
                 continue;
@@ -263,6 +278,9 @@ final class EndpointServer implements AutoCloseable {
             if (connection.state == HttpConnection.State.WRITING || connection.headLength() > 0) {
                 errors.count(Reason.CLIENT_GONE);
             }
+            close(connection);
+        } catch (RuntimeException e) {
+            // a key cancelled under us, say: this connection ends, the others go on
             close(connection);
         }
     }
