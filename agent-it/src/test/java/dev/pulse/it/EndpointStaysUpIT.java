@@ -137,9 +137,10 @@ class EndpointStaysUpIT {
         // A dropped SYN (a full listen backlog) costs a one-second retransmission.
         assertTrue(perConnection.slowestConnectMillis < 1000, "a connection took " + perConnection.slowestConnectMillis
                 + " ms");
+        // Generous, for a shared machine: rendering is held to half a core, and the I/O is one thread.
         for (Flood flood : List.of(perConnection, keepAlive)) {
             assertTrue(flood.scrapes >= 64, flood.scrapes + " scrapes");
-            assertTrue(flood.cores < 1.0, String.format("the service used %.2f cores", flood.cores));
+            assertTrue(flood.cores < 1.5, String.format("the service used %.2f cores", flood.cores));
         }
     }
 
