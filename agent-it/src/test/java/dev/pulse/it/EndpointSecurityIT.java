@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,10 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +41,7 @@ class EndpointSecurityIT {
     private ForkedJvm app;
     private int port;
     private HttpClient client;
+    private SSLContext trustingContext;
 
     @BeforeAll
     void start() throws Exception {
@@ -63,7 +67,8 @@ class EndpointSecurityIT {
                 "pulse.timer.jobs=dev.pulse.it.apps.Jobs#process");
         app = ForkedJvm.app(config, "dev.pulse.it.apps.TargetApp", "--hold-ms", "120000");
         app.awaitStdout("app: ready");
-        client = HttpClient.newBuilder().sslContext(trusting(keystore)).connectTimeout(Duration.ofSeconds(5)).build();
+        trustingContext = trusting(keystore);
+        client = HttpClient.newBuilder().sslContext(trustingContext).connectTimeout(Duration.ofSeconds(5)).build();
         app.await("the HTTPS endpoint to answer", () -> get("/-/healthy", null).statusCode() == 200);
     }
 
@@ -108,6 +113,42 @@ class EndpointSecurityIT {
     }
 
     @Test
+    void stalledHandshakesAndHalfSentRequestsOverTlsNeitherBlockProbesNorStayOpen() throws Exception {
+        List<Socket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                // a handshake that stops after the first bytes of its ClientHello
+                Socket stalled = RawHttp.connect(port, 5000);
+                stalled.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01});
+                stalled.getOutputStream().flush();
+                held.add(stalled);
+                // a full handshake, then half a request
+                SSLSocket halfSent = (SSLSocket) trustingContext.getSocketFactory().createSocket("127.0.0.1", port);
+                halfSent.setSoTimeout(5000);
+                halfSent.startHandshake();
+                halfSent.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+                halfSent.getOutputStream().flush();
+                held.add(halfSent);
+            }
+            for (int i = 0; i < 3; i++) {
+                long start = System.nanoTime();
+                String health = tlsGet("/-/healthy");
+                long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                assertTrue(health.startsWith("HTTP/1.1 200"), health);
+                assertTrue(millis < 1000, "/-/healthy over TLS took " + millis + " ms");
+            }
+            for (Socket socket : held) {
+                socket.setSoTimeout(15_000);
+                assertTrue(RawHttp.closedByServer(socket), "a stalled TLS connection still open after 15 s");
+            }
+        } finally {
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
     void startLineNamesHttpsAndAuthentication() {
         assertEquals(List.of("pulse: started 1 timers, 0 queues, 0 SQL gauges; metrics on https://127.0.0.1:" + port
                 + "/metrics (Basic authentication)"), app.agentLines(), app::describe);
@@ -120,6 +161,17 @@ class EndpointSecurityIT {
             request.header("Authorization", authorization);
         }
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A GET over a new TLS connection, handshake included; returns the whole response. */
+    private String tlsGet(String path) throws IOException {
+        try (SSLSocket socket = (SSLSocket) trustingContext.getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            return RawHttp.readToEnd(socket);
+        }
     }
 
     private static String basic(String user, String password) {

@@ -1,69 +1,81 @@
 package dev.pulse.agent.export;
 
-import com.sun.net.httpserver.HttpsConfigurator;
 import dev.pulse.agent.config.PulseConfig;
 import dev.pulse.agent.config.TlsConfig;
 import io.prometheus.metrics.config.PrometheusProperties;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Labels;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
  * Serves {@code GET /metrics} (text, OpenMetrics or protobuf, gzip, name[] filter) and {@code /-/healthy},
  * over HTTPS when {@code pulse.http.tls.keystore} is set, behind Basic authentication when
- * {@code pulse.http.auth.user} is, and always behind a {@link RequestGuard}.
+ * {@code pulse.http.auth.user} is, and always behind a {@link RequestGuard}. The server is the
+ * agent's own ({@link EndpointServer}): it changes no JVM-wide setting.
+ *
+ * <p>Threads: {@code pulse-endpoint-selector} (every connection), {@code pulse-endpoint-worker}
+ * (renderings) and, with authentication, {@code pulse-endpoint-auth} (PBKDF2 checks).
  */
 public final class MetricsEndpoint implements AutoCloseable {
 
-    /** The JDK's HTTP server reads its settings from these once; the exporter sets two of them. */
-    private static final String SERVER_PROPERTIES = "sun.net.httpserver.";
-    /**
-     * The JDK HTTP server writes a response's headers and body in separate packets; with Nagle's
-     * algorithm on, the body then waits for the client's delayed ACK, about 40 ms per scrape. The
-     * server reads this switch once, when its first instance in the JVM is created.
-     */
-    static final String NO_DELAY_PROPERTY = "sun.net.httpserver.nodelay";
+    static final String METRICS_PATH = "/metrics";
+    /** Renderings that may wait: distinct scrape requests (by Accept, gzip, query) queued at once. */
+    static final int WORKER_QUEUE = 64;
+    /** Credential checks that may wait; each costs one PBKDF2. */
+    static final int AUTH_QUEUE = 16;
+    private static final byte[] HEALTHY = "Exporter is healthy.\n".getBytes(StandardCharsets.UTF_8);
 
-    private final HTTPServer server;
+    private final EndpointServer server;
+    private final Worker worker;
+    private final Worker authWorker;
 
-    private MetricsEndpoint(HTTPServer server) {
+    private MetricsEndpoint(EndpointServer server, Worker worker, Worker authWorker) {
         this.server = server;
+        this.worker = worker;
+        this.authWorker = authWorker;
     }
 
+    /**
+     * Binds {@code pulse.http.host}:{@code pulse.http.port} and serves {@code registry} there;
+     * registers {@code pulse_http_client_errors_total} in it.
+     *
+     * @throws IOException              the address cannot be bound
+     * @throws GeneralSecurityException the keystore's key cannot serve TLS
+     */
     public static MetricsEndpoint start(PulseConfig config, PrometheusRegistry registry,
             PrometheusProperties properties) throws IOException, GeneralSecurityException {
-        // The exporter sets sun.net.httpserver.maxReqTime and maxRspTime when they are unset, as
-        // its class initializes, and Pulse sets nodelay where the service has not chosen a value:
-        // the JDK server reads them once, as it starts, and the application then finds its
-        // properties as it left them.
-        Map<String, String> before = serverProperties();
-        if (!before.containsKey(NO_DELAY_PROPERTY)) {
-            System.setProperty(NO_DELAY_PROPERTY, "true");
-        }
+        SSLContext tls = config.tls() == null ? null : sslContext(config.tls());
+        ServerSocketChannel channel = EndpointServer.bind(new InetSocketAddress(config.httpHost(), config.httpPort()));
+        ClientErrors errors = new ClientErrors(Labels.of("service", config.service()), properties);
+        Worker worker = new Worker("pulse-endpoint-worker", WORKER_QUEUE);
+        Worker authWorker = config.authUser() == null ? null : new Worker("pulse-endpoint-auth", AUTH_QUEUE);
+        Map<String, Handler> routes = new LinkedHashMap<>();
+        routes.put(METRICS_PATH, new ScrapeHandler(new PrometheusScrapeHandler(properties, registry), worker,
+                () -> errors.count(ClientErrors.Reason.OVERLOADED)));
+        routes.put(RequestGuard.HEALTH_PATH, (request, reply) -> reply.send(HttpResponse.builder(200)
+                .header("Content-Type", "text/plain; charset=utf-8").body(HEALTHY).build()));
         try {
-            return new MetricsEndpoint(builder(config, registry, properties).buildAndStart());
-        } finally {
-            restoreServerProperties(before);
+            EndpointServer server = new EndpointServer(channel, tls, routes, new RequestGuard(config.authUser(), config.authPasswordHash()), authWorker, errors,
+                    "pulse-endpoint-selector");
+            errors.register(registry);
+            return new MetricsEndpoint(server, worker, authWorker);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            worker.close();
+            if (authWorker != null) {
+                authWorker.close();
+            }
+            throw e;
         }
-    }
-
-    private static HTTPServer.Builder builder(PulseConfig config, PrometheusRegistry registry,
-            PrometheusProperties properties) throws GeneralSecurityException {
-        HTTPServer.Builder builder = HTTPServer.builder(properties)
-                .hostname(config.httpHost())
-                .port(config.httpPort())
-                .registry(registry)
-                .authenticator(new RequestGuard(config.authUser(), config.authPasswordHash()));
-        if (config.tls() != null) {
-            builder.httpsConfigurator(new HttpsConfigurator(sslContext(config.tls())));
-        }
-        return builder;
     }
 
     private static SSLContext sslContext(TlsConfig tls) throws GeneralSecurityException {
@@ -74,32 +86,16 @@ public final class MetricsEndpoint implements AutoCloseable {
         return context;
     }
 
-    private static Map<String, String> serverProperties() {
-        Map<String, String> found = new HashMap<>();
-        Properties system = System.getProperties();
-        for (String name : system.stringPropertyNames()) {
-            if (name.startsWith(SERVER_PROPERTIES)) {
-                found.put(name, system.getProperty(name));
-            }
-        }
-        return found;
-    }
-
-    private static void restoreServerProperties(Map<String, String> before) {
-        for (String name : serverProperties().keySet()) {
-            if (!before.containsKey(name)) {
-                System.clearProperty(name);
-            }
-        }
-        before.forEach(System::setProperty);
-    }
-
     public int port() {
-        return server.getPort();
+        return server.port();
     }
 
     @Override
     public void close() {
         server.close();
+        worker.close();
+        if (authWorker != null) {
+            authWorker.close();
+        }
     }
 }

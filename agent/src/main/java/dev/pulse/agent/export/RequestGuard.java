@@ -1,8 +1,5 @@
 package dev.pulse.agent.export;
 
-import com.sun.net.httpserver.Authenticator;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpPrincipal;
 import dev.pulse.agent.config.PasswordHash;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -11,21 +8,20 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Runs before every handler of the endpoint: refuses requests the exporter would answer with a
- * stack trace (a malformed %-escape in the query), that cost more than a scrape should (too many
- * query parameters, a body), or that are not HTTP/1.x GET or HEAD, then checks Basic credentials when {@code pulse.http.auth.*} is set.
- * {@code /-/healthy} stays open, so a liveness probe needs no secret; it tells only that the
- * agent runs.
+ * Runs before every handler of the endpoint: refuses requests a handler should never see (a
+ * malformed %-escape in the query, too many query parameters, a body, a method other than GET or
+ * HEAD), then checks Basic credentials when {@code pulse.http.auth.*} is set. {@code /-/healthy}
+ * stays open, so a liveness probe needs no secret; it tells only that the agent runs.
+ *
+ * <p>The cheap checks run on the selector thread; {@link #verify} may run PBKDF2 (hundreds of
+ * milliseconds) and belongs on a worker.
  */
-final class RequestGuard extends Authenticator {
+final class RequestGuard {
 
     static final int MAX_QUERY_PARAMETERS = 200;
     static final String HEALTH_PATH = "/-/healthy";
     private static final String REALM = "pulse";
     private static final String BASIC = "Basic ";
-    private static final int BAD_REQUEST = 400;
-    private static final int UNAUTHORIZED = 401;
-    private static final int METHOD_NOT_ALLOWED = 405;
 
     private final String user;
     private final byte[] userDigest;
@@ -40,31 +36,52 @@ final class RequestGuard extends Authenticator {
         this.passwordHash = passwordHash;
     }
 
-    @Override
-    public Result authenticate(HttpExchange exchange) {
-        String protocol = exchange.getProtocol();
-        if (!"HTTP/1.1".equals(protocol) && !"HTTP/1.0".equals(protocol)
-                || !wellFormedQuery(exchange.getRequestURI().getRawQuery())) {
-            return new Failure(BAD_REQUEST);
-        }
-        String method = exchange.getRequestMethod();
+    /** The response refusing {@code request} before any credential is looked at, or null when it may go on. */
+    HttpResponse refusal(HttpRequest request) {
+        String method = request.method();
         if (!"GET".equals(method) && !"HEAD".equals(method)) {
             // A scrape is a GET; nothing else is read, and a request body is never buffered.
-            exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-            return new Failure(METHOD_NOT_ALLOWED);
+            return HttpResponse.builder(405).header("Allow", "GET, HEAD").close(true).build();
         }
-        if (user == null) {
-            return new Success(new HttpPrincipal("", REALM));
+        if (request.hasBody() || !wellFormedQuery(request.rawQuery())) {
+            return HttpResponse.text(400, "bad request\n", true);
         }
-        if (HEALTH_PATH.equals(exchange.getRequestURI().getPath())) {
-            return new Success(new HttpPrincipal("", REALM));
+        return null;
+    }
+
+    /** Whether {@code request} may go on without a credential check, or with one already verified. */
+    boolean admittedWithoutPbkdf2(HttpRequest request) {
+        if (user == null || HEALTH_PATH.equals(request.path())) {
+            return true;
         }
-        List<String> headers = exchange.getRequestHeaders().get("Authorization");
-        if (headers != null && headers.size() == 1 && verify(headers.get(0))) {
-            return new Success(new HttpPrincipal(user, REALM));
-        }
-        exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"" + REALM + "\", charset=\"UTF-8\"");
-        return new Retry(UNAUTHORIZED);
+        String header = authorization(request);
+        return header != null && MessageDigest.isEqual(PasswordHash.digest(header), verified.get());
+    }
+
+    /** Whether the request carries Basic credentials at all; without them it gets the 401 at once. */
+    boolean presentsCredentials(HttpRequest request) {
+        String header = authorization(request);
+        return header != null && header.regionMatches(true, 0, BASIC, 0, BASIC.length());
+    }
+
+    /** Checks the request's Basic credentials, running PBKDF2 when they are new: slow, off the selector. */
+    boolean verify(HttpRequest request) {
+        String header = authorization(request);
+        return header != null && verify(header);
+    }
+
+    /** The 401 that asks for credentials. */
+    static HttpResponse challenge() {
+        return HttpResponse.builder(401)
+                .header("WWW-Authenticate", "Basic realm=\"" + REALM + "\", charset=\"UTF-8\"")
+                .header("Content-Type", "text/plain; charset=utf-8")
+                .body("credentials required\n".getBytes(StandardCharsets.UTF_8))
+                .build();
+    }
+
+    private static String authorization(HttpRequest request) {
+        List<String> headers = request.headers("Authorization");
+        return headers.size() == 1 ? headers.get(0) : null;
     }
 
     private boolean verify(String header) {
