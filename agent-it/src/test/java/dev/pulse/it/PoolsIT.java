@@ -53,7 +53,10 @@ class PoolsIT {
                         && Scrape.value(text, "pulse_db_pool_active", "pool=\"billing-db\"") == 2
                         && Scrape.value(text, "pulse_db_pool_active", "pool=\"reports-db\"") == 2
                         && Scrape.value(text, "pulse_executor_threads", "executor=\"reports\"") == 3
-                        && Scrape.value(text, "pulse_executor_rejected_tasks_total", "executor=\"reports\"") == 1);
+                        && Scrape.value(text, "pulse_executor_rejected_tasks_total", "executor=\"reports\"") == 1
+                        && Scrape.value(text, "pulse_executor_completed_tasks_total",
+                                "executor=\"PoolsApp.startAudit\"") >= 1
+                        && Scrape.value(text, "pulse_executor_active_threads", "executor=\"PoolsApp.main\"") == 1);
     }
 
     @AfterAll
