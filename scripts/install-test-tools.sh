@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond the JDK and Maven, from Debian's packages: Prometheus and
 # promtool (prometheus), InfluxDB 1.x (influxdb), node_exporter (prometheus-node-exporter) and the
-# Pushgateway (prometheus-pushgateway). The tests start each server themselves on a free loopback
+# Pushgateway (prometheus-pushgateway), and Chromium with its driver (chromium, chromium-driver) to
+# look at the page. The tests start each server themselves on a free loopback
 # port with their own data; the packages' own services are not used. Safe to run again: it
 # installs only what is missing.
 set -euo pipefail
@@ -17,6 +18,8 @@ wanted=(
   influxd:influxdb
   prometheus-node-exporter:prometheus-node-exporter
   prometheus-pushgateway:prometheus-pushgateway
+  chromium:chromium
+  chromedriver:chromium-driver
 )
 missing=()
 for pair in "${wanted[@]}"; do

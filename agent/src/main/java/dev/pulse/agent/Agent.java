@@ -4,6 +4,8 @@ import dev.pulse.agent.config.PulseConfig;
 import dev.pulse.agent.config.QueueConfig;
 import dev.pulse.agent.export.GuardedRegistry;
 import dev.pulse.agent.export.MetricsEndpoint;
+import dev.pulse.agent.history.History;
+import dev.pulse.agent.history.HistoryRecorder;
 import dev.pulse.agent.metrics.ProcessingMetrics;
 import dev.pulse.agent.metrics.SelfMetrics;
 import dev.pulse.agent.metrics.StallDetector;
@@ -90,6 +92,11 @@ final class Agent {
         registerLoadedQueueHolders(config, instrumentation, queues);
         sampler.start();
         Outputs.start(config.outputs(), registry, config.sampleInterval(), service, properties);
+        History history = null;
+        if (!config.historyDuration().isZero()) {
+            history = new History(config.historyDuration().toMillis(), config.sampleInterval().toMillis());
+            HistoryRecorder.start(history, registry, config.sampleInterval());
+        }
         startEndpoint(config, registry, properties);
     }
 

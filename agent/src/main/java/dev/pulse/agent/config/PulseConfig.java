@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The agent's configuration, validated: every value here is known to be usable. */
@@ -29,11 +30,13 @@ public final class PulseConfig {
     static final String POOLS = "pulse.pools";
     static final String POOLS_EXCLUDE = "pulse.pools.exclude";
     static final String JVM = "pulse.jvm";
+    static final String HISTORY_DURATION = "pulse.history.duration";
 
     /** Keys with a fixed name; the others are sections such as pulse.timer.&lt;operation&gt;. */
     static final List<String> FIXED_KEYS = List.of(ENABLED, SERVICE, HTTP_HOST, HTTP_PORT, HTTP_AUTH_USER,
             HTTP_AUTH_PASSWORD_HASH, HTTP_TLS_KEYSTORE, HTTP_TLS_KEYSTORE_PASSWORD, HTTP_TLS_KEYSTORE_TYPE,
-            SAMPLE_INTERVAL, TIMER_BUCKETS, METRICS_MAX_SERIES, POOLS, POOLS_EXCLUDE, JVM);
+            SAMPLE_INTERVAL, TIMER_BUCKETS, METRICS_MAX_SERIES, POOLS, POOLS_EXCLUDE, JVM,
+            HISTORY_DURATION);
 
     static final int DEFAULT_MAX_SERIES = 2000;
 
@@ -44,6 +47,7 @@ public final class PulseConfig {
             + String.join("|", SqlSettings.ATTRIBUTES) + ", " + OutputSettings.KNOWN_KEYS;
     private static final Pattern NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final String STALL_SUFFIX = ".stall";
+    private static final Pattern HOURS = Pattern.compile("([0-9]{1,2})h");
     private static final String SEGMENT = "[A-Za-z_$*][A-Za-z0-9_$*]*";
     private static final Pattern TYPE = Pattern.compile(SEGMENT + "(\\." + SEGMENT + ")*");
     private static final Pattern METHOD = Pattern.compile(SEGMENT);
@@ -70,6 +74,7 @@ public final class PulseConfig {
     private final boolean pools;
     private final List<NamePattern> poolsExcluded;
     private final boolean jvm;
+    private final Duration historyDuration;
     private final OutputConfig outputs;
 
     private PulseConfig(Builder builder) {
@@ -89,6 +94,7 @@ public final class PulseConfig {
         this.pools = builder.pools;
         this.poolsExcluded = Collections.unmodifiableList(builder.poolsExcluded);
         this.jvm = builder.jvm;
+        this.historyDuration = builder.historyDuration;
         this.outputs = builder.outputs;
     }
 
@@ -199,6 +205,11 @@ public final class PulseConfig {
         return outputs;
     }
 
+    /** How much history to keep in memory (pulse.history.duration); zero keeps none. */
+    public Duration historyDuration() {
+        return historyDuration;
+    }
+
     /** False for pulse.jvm=false: no jvm_* and process_* metrics. */
     public boolean jvm() {
         return jvm;
@@ -232,6 +243,7 @@ public final class PulseConfig {
         boolean pools = true;
         final List<NamePattern> poolsExcluded = new ArrayList<>();
         boolean jvm = true;
+        Duration historyDuration = Duration.ofHours(1);
         OutputConfig outputs = OutputConfig.NONE;
         private final OutputSettings outputSettings = new OutputSettings();
         private final Map<String, Setting> stalls = new LinkedHashMap<>();
@@ -274,6 +286,9 @@ public final class PulseConfig {
                     return;
                 case JVM:
                     jvm = parseBoolean(setting);
+                    return;
+                case HISTORY_DURATION:
+                    historyDuration = "0".equals(setting.value()) ? Duration.ZERO : parseHistory(setting);
                     return;
                 case HTTP_AUTH_USER:
                 case HTTP_AUTH_PASSWORD_HASH:
@@ -431,6 +446,21 @@ public final class PulseConfig {
                 throw ConfigException.expected(setting, expected);
             }
             return setting.value();
+        }
+
+        /** Up to a day: a day of 1,000 series at a 5 s interval is about 140 MB. */
+        private static Duration parseHistory(Setting setting) throws ConfigException {
+            Duration duration;
+            try {
+                Matcher hours = HOURS.matcher(setting.value());
+                duration = hours.matches() ? Duration.ofHours(Long.parseLong(hours.group(1))) : Durations.parse(setting);
+            } catch (ConfigException e) {
+                duration = Duration.ZERO;
+            }
+            if (duration.isZero() || duration.compareTo(Duration.ofHours(24)) > 0) {
+                throw ConfigException.expected(setting, "a duration up to 24h such as 15m or 1h, or 0 for none");
+            }
+            return duration;
         }
 
         private static boolean parsePools(Setting setting) throws ConfigException {

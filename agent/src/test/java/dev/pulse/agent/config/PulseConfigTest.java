@@ -217,6 +217,20 @@ class PulseConfigTest {
     }
 
     @Test
+    void historyKeepsAnHourUnlessToldOtherwise() throws Exception {
+        assertEquals(java.time.Duration.ofHours(1), PulseConfig.from(new Properties(), "test").historyDuration());
+        Properties properties = new Properties();
+        properties.setProperty("pulse.history.duration", "15m");
+        assertEquals(java.time.Duration.ofMinutes(15), PulseConfig.from(properties, "test").historyDuration());
+        properties.setProperty("pulse.history.duration", "0");
+        assertTrue(PulseConfig.from(properties, "test").historyDuration().isZero());
+        properties.setProperty("pulse.history.duration", "25h");
+        ConfigException error = assertThrows(ConfigException.class, () -> PulseConfig.from(properties, "test"));
+        assertEquals("test: pulse.history.duration: expected a duration up to 24h such as 15m or 1h, or 0 for none,"
+                + " found \"25h\"", error.getMessage());
+    }
+
+    @Test
     void jvmMetricsAreOnUnlessTurnedOff() throws Exception {
         assertTrue(PulseConfig.from(new Properties(), "test").jvm());
         Properties properties = new Properties();
@@ -252,7 +266,8 @@ class PulseConfigTest {
                 + " pulse.http.host, pulse.http.port, pulse.http.auth.user, pulse.http.auth.password_hash,"
                 + " pulse.http.tls.keystore, pulse.http.tls.keystore_password, pulse.http.tls.keystore_type,"
                 + " pulse.sample.interval, pulse.timer.buckets, pulse.metrics.max_series, pulse.pools,"
-                + " pulse.pools.exclude, pulse.jvm, pulse.timer.<operation>, pulse.timer.<operation>.stall, pulse.queue.<name>,"
+                + " pulse.pools.exclude, pulse.jvm, pulse.history.duration, pulse.timer.<operation>,"
+                + " pulse.timer.<operation>.stall, pulse.queue.<name>,"
                 + " pulse.sql.<name>.query|metric|pool|url|user|password|timeout,"
                 + " pulse.influx.url|db|user|password|org|bucket|token|buffer_points|timeout, pulse.textfile.path,"
                 + " pulse.pushgateway.url|job", error.getMessage());
