@@ -38,6 +38,8 @@ class HistoryIT {
         app = ForkedJvm.app(config, "dev.pulse.it.apps.TargetApp", "--calls", "10", "--hold-ms", "120000",
                 "--loop");
         app.awaitStdout("app: ready");
+        app.awaitScrape(port, "the outbox sampled", text ->
+                Scrape.value(text, "pulse_queue_depth", "queue_name=\"outbox\"") == 7);
         // Scrape at each interval for a while: (time, count of calls).
         long end = System.currentTimeMillis() + 6000;
         while (System.currentTimeMillis() < end) {

@@ -19,6 +19,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -54,7 +55,9 @@ class HistoryPageIT {
                 browser.manage().window().setSize(new Dimension(1280, 1800));
                 String page = "http://127.0.0.1:" + port + "/";
                 browser.get(page);
-                new WebDriverWait(browser, Duration.ofSeconds(90)).until(driver -> {
+                // A chart is drawn again when a new line appears in it: its old element goes stale.
+                new WebDriverWait(browser, Duration.ofSeconds(90)).ignoring(StaleElementReferenceException.class)
+                        .until(driver -> {
                     List<WebElement> charts = driver.findElements(By.cssSelector(".card.chart"));
                     return charts.size() >= 14 && charts.stream().allMatch(chart ->
                             Integer.parseInt(chart.getAttribute("data-points")) >= 3

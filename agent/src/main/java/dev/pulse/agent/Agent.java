@@ -97,7 +97,7 @@ final class Agent {
             history = new History(config.historyDuration().toMillis(), config.sampleInterval().toMillis());
             HistoryRecorder.start(history, registry, config.sampleInterval());
         }
-        startEndpoint(config, registry, properties);
+        startEndpoint(config, registry, properties, history);
     }
 
     /**
@@ -173,27 +173,28 @@ final class Agent {
      * HTTP server. The server is closed at exit: its dispatcher thread waits in a native select,
      * and the JVM's exit waits up to 300 ms for threads in native code to come back.
      */
-    private static void startEndpoint(PulseConfig config, PrometheusRegistry registry, PrometheusProperties properties) {
+    private static void startEndpoint(PulseConfig config, PrometheusRegistry registry, PrometheusProperties properties,
+            History history) {
         String started = "started " + config.timers().size() + " timers, " + config.queues().size() + " queues, "
                 + config.sqlGauges().size() + " SQL gauges";
         if (config.httpPort() == 0) {
             AgentLog.info(started + "; no endpoint (pulse.http.port=0)");
             return;
         }
-        Thread starter = new Thread(() -> serve(config, registry, properties, started), ENDPOINT_THREAD_NAME);
+        Thread starter = new Thread(() -> serve(config, registry, properties, history, started), ENDPOINT_THREAD_NAME);
         starter.setDaemon(true);
         starter.start();
     }
 
     private static void serve(PulseConfig config, PrometheusRegistry registry, PrometheusProperties properties,
-            String started) {
+            History history, String started) {
         String where = config.httpHost() + ":" + config.httpPort();
         if (config.authUser() != null && config.tls() == null) {
             AgentLog.warn("pulse.http.auth.user is set without pulse.http.tls.keystore: the password crosses"
                     + " the network in clear text");
         }
         try {
-            MetricsEndpoint endpoint = MetricsEndpoint.start(config, registry, properties);
+            MetricsEndpoint endpoint = MetricsEndpoint.start(config, registry, properties, history);
             Thread closer = new Thread(endpoint::close, ENDPOINT_THREAD_NAME + "-close");
             try {
                 Runtime.getRuntime().addShutdownHook(closer);

@@ -2,6 +2,7 @@ package dev.pulse.agent.export;
 
 import dev.pulse.agent.config.PulseConfig;
 import dev.pulse.agent.config.TlsConfig;
+import dev.pulse.agent.history.History;
 import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -17,7 +18,8 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
- * Serves {@code GET /metrics} (text, OpenMetrics or protobuf, gzip, name[] filter) and {@code /-/healthy},
+ * Serves {@code GET /metrics} (text, OpenMetrics or protobuf, gzip, name[] filter), {@code /-/healthy}
+ * and, with a history, the page at {@code /} and its JSON API ({@link HistoryHandlers}),
  * over HTTPS when {@code pulse.http.tls.keystore} is set, behind Basic authentication when
  * {@code pulse.http.auth.user} is, and always behind a {@link RequestGuard}. The server is the
  * agent's own ({@link EndpointServer}): it changes no JVM-wide setting.
@@ -45,14 +47,15 @@ public final class MetricsEndpoint implements AutoCloseable {
     }
 
     /**
-     * Binds {@code pulse.http.host}:{@code pulse.http.port} and serves {@code registry} there;
+     * Binds {@code pulse.http.host}:{@code pulse.http.port} and serves {@code registry} there, and
+     * {@code history} (null for none: {@code pulse.history.duration=0}) as the page and its API;
      * registers {@code pulse_http_client_errors_total} in it.
      *
      * @throws IOException              the address cannot be bound
      * @throws GeneralSecurityException the keystore's key cannot serve TLS
      */
     public static MetricsEndpoint start(PulseConfig config, PrometheusRegistry registry,
-            PrometheusProperties properties) throws IOException, GeneralSecurityException {
+            PrometheusProperties properties, History history) throws IOException, GeneralSecurityException {
         SSLContext tls = config.tls() == null ? null : sslContext(config.tls());
         ServerSocketChannel channel = EndpointServer.bind(new InetSocketAddress(config.httpHost(), config.httpPort()));
         ClientErrors errors = new ClientErrors(Labels.of("service", config.service()), properties);
@@ -61,6 +64,9 @@ public final class MetricsEndpoint implements AutoCloseable {
         Map<String, Handler> routes = new LinkedHashMap<>();
         routes.put(METRICS_PATH, new ScrapeHandler(new PrometheusScrapeHandler(properties, registry), worker,
                 () -> errors.count(ClientErrors.Reason.OVERLOADED)));
+        if (history != null) {
+            HistoryHandlers.addTo(routes, history, worker, () -> errors.count(ClientErrors.Reason.OVERLOADED));
+        }
         routes.put(RequestGuard.HEALTH_PATH, (request, reply) -> reply.send(HttpResponse.builder(200)
                 .header("Content-Type", "text/plain; charset=utf-8").body(HEALTHY).build()));
         try {
