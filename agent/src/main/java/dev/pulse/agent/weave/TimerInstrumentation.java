@@ -1,9 +1,7 @@
 package dev.pulse.agent.weave;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isBridge;
-import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.isMethod;
 import static net.bytebuddy.matcher.ElementMatchers.isNative;
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
@@ -13,64 +11,136 @@ import static net.bytebuddy.matcher.ElementMatchers.none;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import dev.pulse.agent.bridge.Bridge;
+import dev.pulse.agent.config.MethodPattern;
 import dev.pulse.agent.config.NamePattern;
 import dev.pulse.agent.config.TimerConfig;
 import dev.pulse.agent.config.TypePattern;
+import java.util.List;
+import java.util.Set;
+import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.method.MethodList;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.description.type.TypeList;
 import net.bytebuddy.matcher.ElementMatcher;
 
-/** Times the methods one {@code pulse.timer.<operation>} names. */
+/**
+ * Times the methods one {@code pulse.timer.<operation>} names: in the classes its class pattern
+ * names (interfaces included, for their default and static methods), never in generated proxy
+ * classes, and never in a method too large to take the advice.
+ */
 final class TimerInstrumentation {
 
-    private final ElementMatcher<TypeDescription> types;
-    private final AsmVisitorWrapper advice;
+    private final int timerId;
+    private final TimerConfig timer;
+    private final AgentBuilder.RawMatcher types;
+    private final ElementMatcher.Junction<MethodDescription> methods;
+    private final Advice advice;
+    private final AsmVisitorWrapper allMatching;
 
     TimerInstrumentation(int timerId, TimerConfig timer) {
+        this.timerId = timerId;
+        this.timer = timer;
         this.types = typeMatcher(timer.type());
+        this.methods = methodMatcher(timer);
         this.advice = Advice.withCustomMapping()
                 .bind(TimerId.class, timerId)
-                .to(TimerAdvice.class)
-                .on(methodMatcher(timer));
+                .to(TimerAdvice.class);
+        this.allMatching = advice.on(methods);
     }
 
-    ElementMatcher<TypeDescription> types() {
+    AgentBuilder.RawMatcher types() {
         return types;
     }
 
-    AsmVisitorWrapper advice() {
-        return advice;
+    int timerId() {
+        return timerId;
     }
 
-    static ElementMatcher.Junction<TypeDescription> typeMatcher(TypePattern pattern) {
-        ElementMatcher.Junction<TypeDescription> byName = nameMatcher(pattern.name());
-        if (pattern.subtypes()) {
-            return not(isInterface()).and(hasSuperType(byName));
-        }
-        return not(isInterface()).and(byName);
+    TimerConfig timer() {
+        return timer;
+    }
+
+    /** The methods of {@code type} this timer times, before any is left out for its size. */
+    MethodList<MethodDescription.InDefinedShape> matchedMethods(TypeDescription type) {
+        return type.getDeclaredMethods().filter(methods);
+    }
+
+    /** The advice for every matched method. */
+    AsmVisitorWrapper advice() {
+        return allMatching;
+    }
+
+    /** The advice for every matched method but those named (name plus descriptor, {@code run()V}). */
+    AsmVisitorWrapper adviceExcept(Set<String> excluded) {
+        return advice.on(methods.and(not(new ElementMatcher<MethodDescription>() {
+            @Override
+            public boolean matches(MethodDescription method) {
+                return excluded.contains(method.getInternalName() + method.getDescriptor());
+            }
+        })));
+    }
+
+    /**
+     * The classes a pattern names, interfaces included, generated proxies and annotation types
+     * excluded. {@code Name+} walks the super types, see {@link SuperTypes}.
+     */
+    static AgentBuilder.RawMatcher typeMatcher(TypePattern pattern) {
+        NamePattern name = pattern.name();
+        return (type, loader, module, classBeingRedefined, domain) -> {
+            if (type.isAnnotation() || (!pattern.subtypes() && !name.matches(type.getName()))) {
+                return false;
+            }
+            if (GeneratedProxies.isProxy(type)) {
+                return false;
+            }
+            return !pattern.subtypes() || SuperTypes.hasSuperTypeNamed(type, loader, name);
+        };
     }
 
     /**
      * Concrete methods only: abstract and native ones have no body to time, and bridge and
      * synthetic ones (lambda bodies among them) would count a call twice or time compiler glue.
+     * Interface default and static methods are concrete.
      */
     static ElementMatcher.Junction<MethodDescription> methodMatcher(TimerConfig timer) {
-        ElementMatcher.Junction<MethodDescription> names = none();
-        for (NamePattern method : timer.methods()) {
-            names = names.or(nameMatcher(method));
+        ElementMatcher.Junction<MethodDescription> patterns = none();
+        for (MethodPattern method : timer.methods()) {
+            patterns = patterns.or(methodMatcher(method));
         }
-        return isMethod().and(names)
+        return isMethod().and(patterns)
                 .and(not(isAbstract()))
                 .and(not(isNative()))
                 .and(not(isBridge()))
                 .and(not(isSynthetic()));
     }
 
-    private static <T extends net.bytebuddy.description.NamedElement> ElementMatcher.Junction<T> nameMatcher(
-            NamePattern pattern) {
-        return pattern.isExact() ? named(pattern.text()) : nameMatches(pattern.regex());
+    private static ElementMatcher.Junction<MethodDescription> methodMatcher(MethodPattern pattern) {
+        NamePattern name = pattern.name();
+        ElementMatcher.Junction<MethodDescription> byName =
+                name.isExact() ? named(name.text()) : nameMatches(name.regex());
+        if (pattern.parameters().isEmpty()) {
+            return byName;
+        }
+        List<String> parameters = pattern.parameters().get();
+        boolean anyRest = pattern.anyRest();
+        return byName.and(new ElementMatcher.Junction.AbstractBase<MethodDescription>() {
+            @Override
+            public boolean matches(MethodDescription method) {
+                TypeList.Generic types = method.getParameters().asTypeList();
+                if (anyRest ? types.size() < parameters.size() : types.size() != parameters.size()) {
+                    return false;
+                }
+                for (int i = 0; i < parameters.size(); i++) {
+                    if (!MethodPattern.parameterMatches(parameters.get(i), types.get(i).asErasure().getActualName())) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+        });
     }
 
     /** Inlined into every timed method. Never throws into the host: both parts suppress. */
