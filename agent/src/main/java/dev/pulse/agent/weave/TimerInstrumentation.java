@@ -37,6 +37,7 @@ final class TimerInstrumentation {
     private final TimerConfig timer;
     private final AgentBuilder.RawMatcher types;
     private final ElementMatcher.Junction<MethodDescription> methods;
+    private final ElementMatcher.Junction<MethodDescription> named;
     private final Advice advice;
     private final AsmVisitorWrapper allMatching;
 
@@ -45,6 +46,7 @@ final class TimerInstrumentation {
         this.timer = timer;
         this.types = typeMatcher(timer.type());
         this.methods = methodMatcher(timer);
+        this.named = namedMethods(timer);
         this.advice = Advice.withCustomMapping()
                 .bind(TimerId.class, timerId)
                 .to(TimerAdvice.class);
@@ -66,6 +68,15 @@ final class TimerInstrumentation {
     /** The methods of {@code type} this timer times, before any is left out for its size. */
     MethodList<MethodDescription.InDefinedShape> matchedMethods(TypeDescription type) {
         return type.getDeclaredMethods().filter(methods);
+    }
+
+    /**
+     * True if {@code type} declares a method the patterns name, abstract ones included: an
+     * interface or abstract class that only declares the method leaves its timing to its
+     * implementations, and is no sign of a pattern that matches nothing.
+     */
+    boolean declaresNamedMethod(TypeDescription type) {
+        return !type.getDeclaredMethods().filter(named).isEmpty();
     }
 
     /** The advice for every matched method. */
@@ -96,7 +107,7 @@ final class TimerInstrumentation {
             if (GeneratedProxies.isProxy(type)) {
                 return false;
             }
-            return !pattern.subtypes() || SuperTypes.hasSuperTypeNamed(type, loader, name);
+            return !pattern.subtypes() || SuperTypes.hasSuperTypeNamed(type, name);
         };
     }
 
@@ -106,15 +117,20 @@ final class TimerInstrumentation {
      * Interface default and static methods are concrete.
      */
     static ElementMatcher.Junction<MethodDescription> methodMatcher(TimerConfig timer) {
-        ElementMatcher.Junction<MethodDescription> patterns = none();
-        for (MethodPattern method : timer.methods()) {
-            patterns = patterns.or(methodMatcher(method));
-        }
-        return isMethod().and(patterns)
+        return namedMethods(timer)
                 .and(not(isAbstract()))
                 .and(not(isNative()))
                 .and(not(isBridge()))
                 .and(not(isSynthetic()));
+    }
+
+    /** Methods (not constructors) the timer's method patterns name, by name and parameters. */
+    private static ElementMatcher.Junction<MethodDescription> namedMethods(TimerConfig timer) {
+        ElementMatcher.Junction<MethodDescription> patterns = none();
+        for (MethodPattern method : timer.methods()) {
+            patterns = patterns.or(methodMatcher(method));
+        }
+        return isMethod().and(patterns);
     }
 
     private static ElementMatcher.Junction<MethodDescription> methodMatcher(MethodPattern pattern) {

@@ -83,7 +83,7 @@ public final class Weaver {
                         .or(nameStartsWith("com.sun."))
                         .or(isSynthetic()))
                 .assureReadEdgeTo(instrumentation, Bridge.class);
-        builder = builder.with(classFiles);
+        builder = builder.with(classFiles).with(new LoadedTypesFallback());
         List<TimerConfig> timers = config.timers();
         TimerCoverage coverage = coverage(timers);
         for (int id = 0; id < timers.size(); id++) {
@@ -141,7 +141,9 @@ public final class Weaver {
             TimerInstrumentation timer, TimerCoverage coverage) {
         MethodList<MethodDescription.InDefinedShape> matched = timer.matchedMethods(type);
         if (matched.isEmpty()) {
-            coverage.unmatched(timer.timerId(), type);
+            if (!timer.declaresNamedMethod(type)) {
+                coverage.unmatched(timer.timerId(), type);
+            }
             return builder;
         }
         Map<String, Integer> large = ClassFiles.methodsLargerThan(classFiles.current(type.getName()),
