@@ -113,7 +113,7 @@ class TimerCountsIT {
         assertTrue(app.stdout().contains("app: big small=6"), app::describe);
         assertEquals(3, count("big"));
         List<String> named = app.agentLines().stream().filter(line -> line.contains("huge")).collect(Collectors.toList());
-        assertEquals(List.of("pulse: warning: pulse.timer.big: dev.pulse.it.apps.gen.Big.huge()V has 65492 bytes of"
+        assertEquals(List.of("pulse: warning: pulse.timer.big: dev.pulse.it.apps.gen.Big.huge(I)I has 65492 bytes of"
                 + " bytecode, too large to take the timer's code within the JVM's limit of 65535; it is not timed"
                 + " (the other methods of its class are)"), named);
     }
