@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
@@ -42,6 +43,8 @@ public final class Weaver {
     private final Set<String> tooLargeNamed = ConcurrentHashMap.newKeySet();
     private static final String TIMER_KEY = "pulse.timer.";
     private volatile TimerCoverage coverage;
+    /** Per class loader (held weakly; null for the bootstrap loader), the classes given a static initializer. */
+    private final Map<ClassLoader, Set<String>> initializersAdded = new WeakHashMap<>();
 
     /**
      * Byte Buddy's "safe" switch, under the relocated package name: it keeps Byte Buddy away from
@@ -103,11 +106,15 @@ public final class Weaver {
                 }
                 return b.visit(advice);
             });
-            // A static field in a class without a static initializer: give the class one to hear from.
+            // A static field in a class without a static initializer: give the class one to hear from,
+            // when it is loaded, and again whenever it is retransformed, since a method may not go away.
             int sourceId = id;
-            builder = builder.type((type, loader, module, redefined, domain) -> redefined == null
-                    && holder.needsTypeInitializer(type))
-                    .transform((b, type, loader, module, domain) -> b.visit(new AddedTypeInitializer(sourceId)));
+            builder = builder.type((type, loader, module, redefined, domain) -> holder.needsTypeInitializer(type)
+                    && (redefined == null || initializerAdded(loader, type.getName())))
+                    .transform((b, type, loader, module, domain) -> {
+                        addedInitializer(loader, type.getName());
+                        return b.visit(new AddedTypeInitializer(sourceId));
+                    });
         }
         if (config.pools()) {
             builder = PoolInstrumentation.install(builder, poolClasses);
@@ -166,6 +173,19 @@ public final class Weaver {
         }
         coverage.woven(timer.timerId());
         return builder.visit(excluded.isEmpty() ? timer.advice() : timer.adviceExcept(excluded));
+    }
+
+    private void addedInitializer(ClassLoader loader, String typeName) {
+        synchronized (initializersAdded) {
+            initializersAdded.computeIfAbsent(loader, key -> new HashSet<>()).add(typeName);
+        }
+    }
+
+    private boolean initializerAdded(ClassLoader loader, String typeName) {
+        synchronized (initializersAdded) {
+            Set<String> names = initializersAdded.get(loader);
+            return names != null && names.contains(typeName);
+        }
     }
 
     /** Types woven so far. */
