@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /** {@code java -jar pulse-agent.jar attach <pid> <config>}: classes loaded before the agent are retransformed. */
 class AttachIT {
+
+    private static final Path POOL_LIBS = Paths.get(System.getProperty("pulse.it.pool.libs", "target/pool-libs"));
 
     @Test
     void attachesToARunningJvmAndTimesAlreadyLoadedClasses() throws Exception {
@@ -39,6 +42,62 @@ class AttachIT {
                     text -> Scrape.value(text, "pulse_processing_duration_seconds_count", "operation=\"jobs\"") > 0);
             assertTrue(scrape.contains("service=\"attached\""), scrape);
         }
+    }
+
+    @Test
+    void findsPoolsAndQueueHoldersMadeBeforeTheAttachAndPassesTheCommandsProperties() throws Exception {
+        int port = ForkedJvm.freePort();
+        Path folder = Files.createTempDirectory("pulse-it");
+        Path go = folder.resolve("go");
+        Path config = ForkedJvm.writeConfig(folder,
+                "pulse.service=from-the-file",
+                "pulse.http.host=127.0.0.1",
+                "pulse.http.port=" + port,
+                "pulse.pools.exclude=pulse:*",
+                "pulse.queue.items=dev.pulse.it.apps.LateHolder#items",
+                "pulse.sql.runs.query=SELECT 1 AS \"value\"",
+                "pulse.sql.runs.pool=runs-db");
+        try (ForkedJvm app = ForkedJvm.start(List.of("-XX:+EnableDynamicAgentLoading"), Map.of(),
+                List.of("-cp", ForkedJvm.appsClasspathWith(org.h2.Driver.class), "dev.pulse.it.apps.LateAttachApp"),
+                go.toString(), POOL_LIBS.toAbsolutePath().toString())) {
+            app.awaitStdout("app: ready");
+            Process attach = new ProcessBuilder(ForkedJvm.JAVA.toString(), "-Dpulse.service=from-the-command",
+                    "-Dpulse.sample.interval=200ms", "-jar", ForkedJvm.AGENT_JAR.toAbsolutePath().toString(), "attach",
+                    String.valueOf(app.pid()), config.toString())
+                    .redirectErrorStream(true)
+                    .start();
+            assertTrue(attach.waitFor(60, TimeUnit.SECONDS), "attach did not finish");
+            assertEquals(0, attach.exitValue(), new String(attach.getInputStream().readAllBytes()));
+            app.awaitScrape(port);
+            Files.createFile(go);
+            app.awaitStdout("app: a holder made after the attach");
+            String scrape = scrapeUntil(port, text -> Scrape.value(text, "pulse_sql_runs") == 1
+                    && !Double.isNaN(Scrape.value(text, "pulse_db_pool_max", "pool=\"jdbc:h2:mem:late_dbcp2\""))
+                    && Scrape.value(text, "pulse_queue_depth", "queue_name=\"items\"") == 4);
+            assertEquals(1, Scrape.value(scrape, "pulse_sql_runs"), "runs-db found at its next use\n" + scrape);
+            assertEquals(8, Scrape.value(scrape, "pulse_db_pool_max", "pool=\"jdbc:h2:mem:late_dbcp2\""), scrape);
+            assertEquals(4, Scrape.value(scrape, "pulse_queue_depth", "queue_name=\"items\""),
+                    "the holder made after the attach\n" + app.describe());
+            assertEquals(10, Scrape.value(scrape, "pulse_db_pool_max", "pool=\"runs-db\""), scrape);
+            assertTrue(Scrape.value(scrape, "pulse_db_pool_acquire_duration_seconds_count", "pool=\"runs-db\"") > 0);
+            assertTrue(scrape.contains("service=\"from-the-command\""), "-Dpulse.* of the attach command win\n"
+                    + scrape);
+            assertTrue(app.agentLines().contains("pulse: pulse.queue.items: dev.pulse.it.apps.LateHolder was loaded"
+                    + " before the agent: its instances made before are not seen, those made from now on are sampled"),
+                    app.describe());
+            assertEquals(List.of(), app.agentLines().stream().filter(line -> line.contains("Can not set")).toList());
+        }
+    }
+
+    /** The first scrape that satisfies {@code condition}, else the last one after 30 s. */
+    private static String scrapeUntil(int port, java.util.function.Predicate<String> condition) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String text = ForkedJvm.scrape(port);
+        while (!condition.test(text) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            text = ForkedJvm.scrape(port);
+        }
+        return text;
     }
 
     @Test

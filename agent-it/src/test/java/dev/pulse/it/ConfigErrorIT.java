@@ -113,8 +113,10 @@ class ConfigErrorIT {
                 "pulse.http.port=" + port,
                 "pulse.timer.jobs=dev.pulse.it.apps.Jobs#process",
                 "pulse.queue.outbox=dev.pulse.it.apps.Outbox#QUEUE");
-        try (ForkedJvm app = ForkedJvm.app(config, "dev.pulse.it.apps.TargetApp", "--hold-ms", "500")) {
+        try (ForkedJvm app = ForkedJvm.app(config, "dev.pulse.it.apps.TargetApp", "--hold-ms", "3000")) {
             app.awaitStdout("app: ready");
+            // The endpoint starts on its own thread, off the service's start-up: wait for its line.
+            app.awaitStderr("/metrics");
             assertEquals(200, ForkedJvm.get(port, "/-/healthy").statusCode());
             assertEquals(0, app.awaitExit(), app::describe);
             assertTrue(app.stdout().contains("app: bridge=true"), app::describe);

@@ -122,14 +122,7 @@ class DemoServiceIT {
         return Double.isNaN(value) ? 0 : value;
     }
 
-    private static Path findPromtool() throws IOException {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            Path candidate = Paths.get(dir, "promtool");
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        throw new AssertionError("promtool is not installed: run .ci/run, which installs Debian's prometheus"
-                + " package, or apt-get install prometheus");
+    private static Path findPromtool() {
+        return Executables.onPath("promtool", "prometheus");
     }
 }

@@ -82,10 +82,9 @@ class PoolsIT {
 
     @Test
     @Order(1)
-    void aPoolNotStartedYetHasNoConnections() {
-        assertEquals(0, Scrape.value(scrape, "pulse_db_pool_size", "pool=\"lazy-db\""), scrape);
-        assertTrue(Double.isNaN(Scrape.value(scrape, "pulse_db_pool_max", "pool=\"lazy-db\"")),
-                "HikariCP settles an unset maximum only when the pool starts; until then it has none\n" + scrape);
+    void aPoolNotStartedYetIsNotExported() {
+        assertFalse(scrape.contains("lazy-db"), "its name and settings settle when the application starts it\n"
+                + scrape);
     }
 
     @Test
@@ -110,6 +109,8 @@ class PoolsIT {
         assertEquals(3, Scrape.value(scrape, "pulse_executor_active_threads", reports));
         assertEquals(1, Scrape.value(scrape, "pulse_executor_queued_tasks", reports));
         assertEquals(1, Scrape.value(scrape, "pulse_executor_threads", "executor=\"ticker\""), scrape);
+        assertEquals(1, Scrape.value(scrape, "pulse_executor_max_threads", "executor=\"ticker\""),
+                "a scheduled executor never grows past its core size\n" + scrape);
         assertTrue(Scrape.value(scrape, "pulse_executor_completed_tasks_total", "executor=\"PoolsApp.startAudit\"")
                 >= 1, scrape);
         assertEquals(3, Scrape.value(scrape, "pulse_executor_max_threads", "executor=\"PoolsApp.main\""),
@@ -129,8 +130,10 @@ class PoolsIT {
         String after = app.awaitScrape(port, "the dropped pool's series gone", text ->
                 !text.contains("pool=\"jdbc:h2:mem:legacy\"") && !text.contains("executor=\"PoolsApp.startAudit\""));
         assertEquals(2, Scrape.value(after, "pulse_db_pool_active", "pool=\"orders-db\""), after);
+        // A pass that outlasts its interval on a loaded machine (c3p0 holds its lock while it starts) is said once.
         assertEquals(List.of("pulse: started 0 timers, 0 queues, 0 SQL gauges; metrics on http://127.0.0.1:" + port
-                + "/metrics"), app.agentLines());
+                + "/metrics"), app.agentLines().stream().filter(line -> !line.contains("sampling db_pools: still running")
+                && !line.contains("sampling db_pools: the previous read has not returned")).toList());
     }
 
     @Test

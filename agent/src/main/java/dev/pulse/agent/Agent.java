@@ -7,6 +7,7 @@ import dev.pulse.agent.export.MetricsEndpoint;
 import dev.pulse.agent.metrics.ProcessingMetrics;
 import dev.pulse.agent.metrics.SelfMetrics;
 import dev.pulse.agent.metrics.StallDetector;
+import dev.pulse.agent.output.Outputs;
 import dev.pulse.agent.pools.DbPools;
 import dev.pulse.agent.pools.ExecutorPools;
 import dev.pulse.agent.pools.JdbcPoolKind;
@@ -16,6 +17,7 @@ import dev.pulse.agent.sample.Sampler;
 import dev.pulse.agent.sample.SqlGauges;
 import dev.pulse.agent.weave.Weaver;
 import io.prometheus.metrics.config.PrometheusProperties;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Labels;
 import java.lang.instrument.Instrumentation;
@@ -56,7 +58,7 @@ final class Agent {
         ExecutorPools executors = new ExecutorPools(config::poolExcluded, config.maxSeries(),
                 () -> self.seriesOverflow("pulse_executor_threads", 1), service, properties);
         // Pools are read before the SQL gauges, which borrow their connections from them.
-        List<SampleSource> sources = new ArrayList<>(List.of(queues, new StallDetector(timers, config.timers())));
+        List<SampleSource> sources = new ArrayList<>(List.of(queues, new StallDetector(timers, config.timers(), service, properties)));
         sources.add(weaver.watchCoverage(config.timers(), timers::matched));
         if (config.pools()) {
             sources.add(dbPools);
@@ -73,6 +75,9 @@ final class Agent {
         self.register(registry);
         timers.register(registry);
         sampler.register(registry);
+        if (config.jvm()) {
+            registerJvmMetrics(registry, properties, service);
+        }
 
         List<String> poolClasses = new ArrayList<>();
         JdbcPoolKind.ALL.forEach(kind -> poolClasses.add(kind.className()));
@@ -82,7 +87,22 @@ final class Agent {
         }
         registerLoadedQueueHolders(config, instrumentation, queues);
         sampler.start();
+        Outputs.start(config.outputs(), registry, config.sampleInterval(), service, properties);
         startEndpoint(config, registry, properties);
+    }
+
+    /**
+     * The JVM's own figures (memory, GC, threads, classes, CPU, buffer pools), by client_java's JVM
+     * instrumentation under its standard names. Read from the platform MXBeans at scrape time;
+     * a JVM that lacks one of them loses those families only.
+     */
+    private static void registerJvmMetrics(PrometheusRegistry registry, PrometheusProperties properties,
+            Labels service) {
+        try {
+            JvmMetrics.builder(properties).constLabels(service).register(registry);
+        } catch (RuntimeException | LinkageError e) {
+            AgentLog.warn("pulse.jvm: JVM metrics are not available in this JVM: " + e);
+        }
     }
 
     /**
@@ -95,13 +115,39 @@ final class Agent {
         if (configs.isEmpty()) {
             return;
         }
+        boolean[] told = new boolean[configs.size()];
         for (Class<?> loaded : instrumentation.getAllLoadedClasses()) {
             for (int id = 0; id < configs.size(); id++) {
                 if (configs.get(id).className().equals(loaded.getName())) {
+                    if (isInstanceField(loaded, configs.get(id).field())) {
+                        if (!told[id]) {
+                            told[id] = true;
+                            AgentLog.info("pulse.queue." + configs.get(id).name() + ": " + loaded.getName()
+                                    + " was loaded before the agent: its instances made before are not seen,"
+                                    + " those made from now on are sampled");
+                        }
+                        continue;
+                    }
                     queues.classInitialized(id, loaded);
                 }
             }
         }
+    }
+
+    /** True when the class (or a superclass) declares {@code name} as an instance field; initializes nothing. */
+    private static boolean isInstanceField(Class<?> type, String name) {
+        try {
+            for (Class<?> current = type; current != null; current = current.getSuperclass()) {
+                for (java.lang.reflect.Field field : current.getDeclaredFields()) {
+                    if (field.getName().equals(name)) {
+                        return !java.lang.reflect.Modifier.isStatic(field.getModifiers());
+                    }
+                }
+            }
+        } catch (LinkageError | SecurityException e) {
+            // a field type that cannot be loaded: treated as before
+        }
+        return false;
     }
 
     /**
@@ -139,7 +185,9 @@ final class Agent {
             }
             String scheme = config.tls() != null ? "https" : "http";
             String auth = config.authUser() != null ? " (Basic authentication)" : "";
-            AgentLog.info(started + "; metrics on " + scheme + "://" + config.httpHost() + ":" + endpoint.port()
+            String host = config.httpHost().contains(":") && !config.httpHost().startsWith("[")
+                    ? "[" + config.httpHost() + "]" : config.httpHost();
+            AgentLog.info(started + "; metrics on " + scheme + "://" + host + ":" + endpoint.port()
                     + "/metrics" + auth);
         } catch (GeneralSecurityException e) {
             AgentLog.error(started + ", but pulse.http.tls.keystore: cannot serve HTTPS with its key: " + e

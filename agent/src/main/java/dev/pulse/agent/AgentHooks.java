@@ -32,6 +32,21 @@ final class AgentHooks implements Hooks {
     }
 
     @Override
+    public long suspendEnter(int timer, Object continuation) {
+        return timers.suspendEnter(timer, continuation);
+    }
+
+    @Override
+    public void suspendExit(int timer, long token, Object continuation, Object returned, Throwable thrown) {
+        timers.suspendExit(timer, token, continuation, returned, thrown);
+    }
+
+    @Override
+    public void continuationResumed(Object continuation, Object result, boolean resultKnown) {
+        timers.continuationResumed(continuation, result, resultKnown);
+    }
+
+    @Override
     public void instanceCreated(int source, Object instance) {
         queues.instanceCreated(source, instance);
     }

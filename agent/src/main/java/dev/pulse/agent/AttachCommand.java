@@ -5,16 +5,20 @@ import java.io.File;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
 
-/** {@code java -jar pulse-agent.jar attach <pid> [properties file]}: loads Pulse into a running JVM. */
+/**
+ * {@code java [-Dpulse.*...] -jar pulse-agent.jar attach <pid> [properties file]}: loads Pulse into
+ * a running JVM, with the {@code -Dpulse.*} properties given to this command (see {@link AttachArgument}).
+ */
 final class AttachCommand {
 
+    static final String NAME = "attach";
     static final String USAGE = "usage: java -jar pulse-agent.jar attach <pid> [properties file]";
 
     private AttachCommand() {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length < 2 || args.length > 3 || !"attach".equals(args[0])) {
+        if (args.length < 2 || args.length > 3 || !NAME.equals(args[0])) {
             err.println(USAGE);
             return 2;
         }
@@ -37,7 +41,7 @@ final class AttachCommand {
                     .getAbsolutePath();
             VirtualMachine vm = VirtualMachine.attach(pid);
             try {
-                vm.loadAgent(jar, config);
+                vm.loadAgent(jar, AttachArgument.pack(config, System.getProperties()));
             } finally {
                 vm.detach();
             }

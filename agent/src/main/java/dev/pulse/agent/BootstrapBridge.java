@@ -16,8 +16,10 @@ import net.bytebuddy.dynamic.loading.ClassInjector;
 
 /**
  * Puts the bridge classes into the bootstrap class loader, so that advice woven into a class of
- * any loader resolves them. Must run before anything touches {@link Bridge}: this class names it
- * only as a string until the injection is done.
+ * any loader resolves them: loaders that delegate to their parent find them there, and the
+ * weaver makes every other loader answer the bridge's package from the bootstrap loader
+ * ({@code weave.ClassLoaderInstrumentation}). Must run before anything touches {@link Bridge}:
+ * this class names it only as a string until the injection is done.
  */
 final class BootstrapBridge {
 

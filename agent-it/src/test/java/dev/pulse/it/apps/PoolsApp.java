@@ -122,7 +122,7 @@ public final class PoolsApp {
         }
     }
 
-    private static ThreadFactory named(String prefix) {
+    static ThreadFactory named(String prefix) {
         AtomicInteger number = new AtomicInteger();
         return runnable -> {
             Thread thread = new Thread(runnable, prefix + number.incrementAndGet());
@@ -131,7 +131,7 @@ public final class PoolsApp {
         };
     }
 
-    private static URLClassLoader loader(Path libs, String kind) throws Exception {
+    static URLClassLoader loader(Path libs, String kind) throws Exception {
         List<URL> jars = new ArrayList<>();
         File[] files = libs.resolve(kind).toFile().listFiles();
         for (File jar : files) {
@@ -189,7 +189,7 @@ public final class PoolsApp {
         return (DataSource) pool;
     }
 
-    private static void set(Object target, String setter, Object value) throws Exception {
+    static void set(Object target, String setter, Object value) throws Exception {
         for (Method method : target.getClass().getMethods()) {
             if (method.getName().equals(setter) && method.getParameterCount() == 1) {
                 Class<?> type = method.getParameterTypes()[0];

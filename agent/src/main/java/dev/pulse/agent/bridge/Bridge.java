@@ -35,6 +35,18 @@ public final class Bridge {
         hooks.timerExit(timer, token, thrown);
     }
 
+    public static long suspendEnter(int timer, Object continuation) {
+        return hooks.suspendEnter(timer, continuation);
+    }
+
+    public static void suspendExit(int timer, long token, Object continuation, Object returned, Throwable thrown) {
+        hooks.suspendExit(timer, token, continuation, returned, thrown);
+    }
+
+    public static void continuationResumed(Object continuation, Object result, boolean resultKnown) {
+        hooks.continuationResumed(continuation, result, resultKnown);
+    }
+
     public static void instanceCreated(int source, Object instance) {
         hooks.instanceCreated(source, instance);
     }

@@ -9,6 +9,18 @@ public interface Hooks {
     /** Called when a timed method returns ({@code thrown == null}) or throws. */
     void timerExit(int timer, long token, Throwable thrown);
 
+    /** Entry of a timed Kotlin suspend function, with its continuation argument; the token goes to {@link #suspendExit}. */
+    long suspendEnter(int timer, Object continuation);
+
+    /** A timed Kotlin suspend function returned {@code returned} (maybe COROUTINE_SUSPENDED) or threw. */
+    void suspendExit(int timer, long token, Object continuation, Object returned, Throwable thrown);
+
+    /**
+     * A Kotlin continuation is resumed; {@code result} is what it is resumed with when
+     * {@code resultKnown}, a value or a failed {@code kotlin.Result}.
+     */
+    void continuationResumed(Object continuation, Object result, boolean resultKnown);
+
     /** A constructor of a class holding a sampled instance field finished. */
     void instanceCreated(int source, Object instance);
 
@@ -38,6 +50,19 @@ public interface Hooks {
 
         @Override
         public void timerExit(int timer, long token, Throwable thrown) {
+        }
+
+        @Override
+        public long suspendEnter(int timer, Object continuation) {
+            return 0L;
+        }
+
+        @Override
+        public void suspendExit(int timer, long token, Object continuation, Object returned, Throwable thrown) {
+        }
+
+        @Override
+        public void continuationResumed(Object continuation, Object result, boolean resultKnown) {
         }
 
         @Override

@@ -65,6 +65,11 @@ public final class ConfigSources {
                 return key;
             }
         }
+        for (String key : OutputSettings.KEYS) {
+            if (environmentName(key).equals(name)) {
+                return key;
+            }
+        }
         for (String key : known.keySet()) {
             if (environmentName(key).equals(name)) {
                 return key;

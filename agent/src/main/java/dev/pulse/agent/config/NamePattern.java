@@ -9,6 +9,9 @@ import java.util.regex.Pattern;
  */
 public final class NamePattern {
 
+    /** {@code $} and a module name, other than the suffixes of Kotlin's own helper methods. */
+    static final String KOTLIN_INTERNAL_SUFFIX = "(?:\\$(?!default$|suspendImpl$)[\\p{L}\\p{N}_]+)?";
+
     private final String text;
     private final Pattern regex;
 
@@ -51,6 +54,16 @@ public final class NamePattern {
     /** The pattern as a Java regular expression over the whole name. */
     public String regex() {
         return regex.pattern();
+    }
+
+    /**
+     * The pattern as a regular expression over a method name. It also matches the name with one
+     * {@code $suffix}: Kotlin compiles an {@code internal fun audit} to {@code audit$<module>}.
+     * Names the Kotlin compiler derives for its own helpers ({@code audit$default},
+     * {@code audit$suspendImpl}, {@code audit$lambda$0}) are not matched by it.
+     */
+    public String methodRegex() {
+        return "(?:" + regex.pattern() + ")" + KOTLIN_INTERNAL_SUFFIX;
     }
 
     public boolean matches(String name) {

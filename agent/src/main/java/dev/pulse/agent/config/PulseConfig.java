@@ -28,11 +28,12 @@ public final class PulseConfig {
     static final String METRICS_MAX_SERIES = "pulse.metrics.max_series";
     static final String POOLS = "pulse.pools";
     static final String POOLS_EXCLUDE = "pulse.pools.exclude";
+    static final String JVM = "pulse.jvm";
 
     /** Keys with a fixed name; the others are sections such as pulse.timer.&lt;operation&gt;. */
     static final List<String> FIXED_KEYS = List.of(ENABLED, SERVICE, HTTP_HOST, HTTP_PORT, HTTP_AUTH_USER,
             HTTP_AUTH_PASSWORD_HASH, HTTP_TLS_KEYSTORE, HTTP_TLS_KEYSTORE_PASSWORD, HTTP_TLS_KEYSTORE_TYPE,
-            SAMPLE_INTERVAL, TIMER_BUCKETS, METRICS_MAX_SERIES, POOLS, POOLS_EXCLUDE);
+            SAMPLE_INTERVAL, TIMER_BUCKETS, METRICS_MAX_SERIES, POOLS, POOLS_EXCLUDE, JVM);
 
     static final int DEFAULT_MAX_SERIES = 2000;
 
@@ -40,7 +41,7 @@ public final class PulseConfig {
 
     private static final String KNOWN_KEYS = String.join(", ", FIXED_KEYS)
             + ", pulse.timer.<operation>, pulse.timer.<operation>.stall, pulse.queue.<name>, pulse.sql.<name>."
-            + String.join("|", SqlSettings.ATTRIBUTES);
+            + String.join("|", SqlSettings.ATTRIBUTES) + ", " + OutputSettings.KNOWN_KEYS;
     private static final Pattern NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final String STALL_SUFFIX = ".stall";
     private static final String SEGMENT = "[A-Za-z_$*][A-Za-z0-9_$*]*";
@@ -73,6 +74,8 @@ public final class PulseConfig {
     private final List<SqlGaugeConfig> sqlGauges;
     private final boolean pools;
     private final List<NamePattern> poolsExcluded;
+    private final boolean jvm;
+    private final OutputConfig outputs;
 
     private PulseConfig(Builder builder) {
         this.enabled = builder.enabled;
@@ -90,6 +93,8 @@ public final class PulseConfig {
         this.sqlGauges = Collections.unmodifiableList(builder.sqlGauges);
         this.pools = builder.pools;
         this.poolsExcluded = Collections.unmodifiableList(builder.poolsExcluded);
+        this.jvm = builder.jvm;
+        this.outputs = builder.outputs;
     }
 
     /** Reads the file named in the agent argument, then system properties, then the environment. */
@@ -194,6 +199,16 @@ public final class PulseConfig {
         return pools;
     }
 
+    /** InfluxDB, text file and Pushgateway outputs; {@link OutputConfig#any()} is false when none is set. */
+    public OutputConfig outputs() {
+        return outputs;
+    }
+
+    /** False for pulse.jvm=false: no jvm_* and process_* metrics. */
+    public boolean jvm() {
+        return jvm;
+    }
+
     /** Pools and executors whose name matches one of these are not exported. */
     public boolean poolExcluded(String name) {
         for (NamePattern pattern : poolsExcluded) {
@@ -221,6 +236,9 @@ public final class PulseConfig {
         final List<SqlGaugeConfig> sqlGauges = new ArrayList<>();
         boolean pools = true;
         final List<NamePattern> poolsExcluded = new ArrayList<>();
+        boolean jvm = true;
+        OutputConfig outputs = OutputConfig.NONE;
+        private final OutputSettings outputSettings = new OutputSettings();
         private final Map<String, Setting> stalls = new LinkedHashMap<>();
         private final Map<String, SqlSettings> sql = new LinkedHashMap<>();
 
@@ -259,6 +277,9 @@ public final class PulseConfig {
                 case METRICS_MAX_SERIES:
                     maxSeries = parseMaxSeries(setting);
                     return;
+                case JVM:
+                    jvm = parseBoolean(setting);
+                    return;
                 case HTTP_AUTH_USER:
                 case HTTP_AUTH_PASSWORD_HASH:
                 case HTTP_TLS_KEYSTORE:
@@ -268,6 +289,9 @@ public final class PulseConfig {
                     return;
                 default:
                     break;
+            }
+            if (outputSettings.accept(setting)) {
+                return;
             }
             if (key.startsWith(ConfigSources.SECTION_TIMER) && key.endsWith(STALL_SUFFIX)) {
                 String operation = key.substring(ConfigSources.SECTION_TIMER.length(), key.length() - STALL_SUFFIX.length());
@@ -312,6 +336,7 @@ public final class PulseConfig {
             }
             finishAuth();
             finishTls();
+            outputs = outputSettings.build(service);
         }
 
         /** User and password hash come together; the hash must be one hash-password prints. */

@@ -24,17 +24,22 @@ final class InflightCalls {
     private static final int REF_STRIDE = 8;
     /**
      * The token's low bits are a tag: 1..SLOTS name the slot, UNTRACKED a call without one, and
-     * 0 (the value a suppressed enter advice leaves) a call that was never entered. The rest of
-     * the token is the start time, to a precision of 128 ns, for calls without a slot.
+     * 0 (the value a suppressed enter advice leaves, or a nested call's) a call that was never
+     * entered. The next bit is free for the caller ({@link #RESUMED}), the one after marks a call
+     * in a displaced slot. The rest of the token is the start time, to a precision of 512 ns, for
+     * calls without a slot.
      */
     private static final long TAG_MASK = 0x7F;
+    /** A bit of the token that the table ignores: the suspend-function timer marks a resumption with it. */
+    static final long RESUMED = 0x80;
+    private static final long START_MASK = ~0x1FFL;
     private static final int UNTRACKED = 0x7F;
     private static final int NOT_ENTERED = 0;
     private static final long FREE = 0L;
     /** The token of a call nested in a running call of the same operation on the same thread. */
     static final long NESTED_TOKEN = NOT_ENTERED;
     /** In a slot's token: the call took a slot other than its thread's first (tracked tokens only). */
-    private static final long DISPLACED_FLAG = 0x80;
+    private static final long DISPLACED_FLAG = 0x100;
     /** Cell (in the padding before slot 0) counting the running calls that hold a displaced slot. */
     private static final int DISPLACED = 0;
 
@@ -68,15 +73,15 @@ final class InflightCalls {
             if (cells.get(cell) == FREE && cells.compareAndSet(cell, FREE, start)) {
                 threads.lazySet(ref(slot), thread);
                 if (probe == 0) {
-                    return (now & ~TAG_MASK & ~DISPLACED_FLAG) | (slot + 1);
+                    return (now & START_MASK) | (slot + 1);
                 }
                 cells.getAndIncrement(DISPLACED);
-                return (now & ~TAG_MASK) | DISPLACED_FLAG | (slot + 1);
+                return (now & START_MASK) | DISPLACED_FLAG | (slot + 1);
             }
         }
         // Without a slot the thread cannot be found, so calls nested in this one count on their own.
         untracked.increment();
-        return (now & ~TAG_MASK) | UNTRACKED;
+        return (now & START_MASK) | UNTRACKED;
     }
 
     /** True if {@code thread} holds any slot: a call of this operation runs on it now. */
@@ -106,7 +111,7 @@ final class InflightCalls {
     /** The call's start time. Only for tokens that {@link #entered}, before {@link #exit}. */
     long start(long token) {
         int tag = (int) (token & TAG_MASK);
-        return tag == UNTRACKED ? token & ~TAG_MASK : cells.get(cell(tag - 1));
+        return tag == UNTRACKED ? token & START_MASK : cells.get(cell(tag - 1));
     }
 
     /** Releases the call's slot; returns its start time. Only for tokens that {@link #entered}. */
@@ -117,7 +122,7 @@ final class InflightCalls {
             if (returnedNormally) {
                 untrackedLastSuccess = end;
             }
-            return token & ~TAG_MASK;
+            return token & START_MASK;
         }
         int slot = tag - 1;
         int cell = cell(slot);
@@ -131,6 +136,30 @@ final class InflightCalls {
             cells.getAndDecrement(DISPLACED);
         }
         return start;
+    }
+
+    /**
+     * The call of {@code token} is suspended (a Kotlin suspend function waiting): it keeps its
+     * slot and its age, but no thread runs it, so it has no stack to show.
+     */
+    void suspended(long token) {
+        int tag = (int) (token & TAG_MASK);
+        if (tag != UNTRACKED && tag != NOT_ENTERED) {
+            threads.lazySet(ref(tag - 1), null);
+        }
+    }
+
+    /** The suspended call of {@code token} runs again, on the current thread. */
+    void resumed(long token) {
+        int tag = (int) (token & TAG_MASK);
+        if (tag != UNTRACKED && tag != NOT_ENTERED) {
+            threads.lazySet(ref(tag - 1), Thread.currentThread());
+        }
+    }
+
+    /** Releases the slot of a call that will never complete (its coroutine was collected). */
+    void abandon(long token) {
+        exit(token & ~RESUMED, System.nanoTime(), false);
     }
 
     /** Calls running now. */
@@ -168,7 +197,10 @@ final class InflightCalls {
         return last;
     }
 
-    /** The running call in {@code slot}, or null; reads its start and thread consistently. */
+    /**
+     * The running call in {@code slot}, or null; reads its start and thread consistently. Its
+     * thread is null while the call is suspended (or for the instant its holder takes the slot).
+     */
     Call call(int slot) {
         int cell = cell(slot);
         long start = cells.get(cell);
@@ -176,7 +208,7 @@ final class InflightCalls {
             return null;
         }
         Thread thread = threads.get(ref(slot));
-        if (thread == null || cells.get(cell) != start) {
+        if (cells.get(cell) != start) {
             return null;
         }
         return new Call(slot, start, thread);
@@ -194,6 +226,7 @@ final class InflightCalls {
     static final class Call {
         final int slot;
         final long start;
+        /** Null while the call is suspended. */
         final Thread thread;
 
         Call(int slot, long start, Thread thread) {

@@ -37,6 +37,10 @@ public final class ProcessingMetrics {
     private final SelfMetrics self;
     /** Per timer, 1 once a method of it was woven. */
     private final AtomicIntegerArray matched;
+    /** Timed Kotlin suspend calls now suspended, with their tokens. */
+    private final SuspendedCalls suspended = new SuspendedCalls();
+    private final SuspendedCalls.Removed complete = this::exit;
+    private final SuspendedCalls.Removed abandon = (timer, token, thrown) -> calls(timer).abandon(token);
     /** Exception label sets still free in the whole family, one "other" per operation kept aside. */
     private final AtomicInteger errorSeriesLeft;
     private final ClassValue<CounterDataPoint[]> errorPoints = new ClassValue<CounterDataPoint[]>() {
@@ -73,6 +77,7 @@ public final class ProcessingMetrics {
                 .labelNames("operation")
                 .constLabels(constLabels)
                 .callback(callback -> {
+                    suspended.sweep(abandon);
                     for (int i = 0; i < operations.length; i++) {
                         if (isMatched(i)) {
                             callback.call(operations[i].calls.count(), operations[i].name);
@@ -168,6 +173,78 @@ public final class ProcessingMetrics {
             if (thrown != null) {
                 errorPoint(timer, thrown.getClass()).inc();
             }
+        } catch (Throwable fault) {
+            self.recordingFault();
+        }
+    }
+
+    /**
+     * Entry of a timed Kotlin suspend function, given the continuation it was called with.
+     * A first entry starts a call as {@link #enter} does; a resumption (the function's own state
+     * machine coming back into it) continues the call that suspended, and returns its token
+     * marked {@link InflightCalls#RESUMED}, or 0 (nothing to record) when that call's start was
+     * not seen or its suspending return has not been seen yet, in which case its completion is
+     * recorded where the continuation it completes is resumed ({@link #continuationResumed}).
+     */
+    public long suspendEnter(int timer, Object continuation) {
+        try {
+            if (KotlinCoroutines.resuming(continuation)) {
+                long token = suspended.find(KotlinCoroutines.completion(continuation), timer);
+                if (token == 0) {
+                    return 0;
+                }
+                operations[timer].calls.resumed(token);
+                return token | InflightCalls.RESUMED;
+            }
+        } catch (Throwable fault) {
+            self.recordingFault();
+            return 0;
+        }
+        return enter(timer);
+    }
+
+    /**
+     * Exit of a timed Kotlin suspend function. A return of {@code COROUTINE_SUSPENDED} records
+     * nothing: the call stays in flight (keeping its slot and age), and a first entry's call is
+     * kept under {@code continuation} until it completes. Any other return or a throw completes
+     * the call: its duration from the first entry is recorded and its slot released.
+     */
+    public void suspendExit(int timer, long token, Object continuation, Object returned, Throwable thrown) {
+        if (!InflightCalls.entered(token)) {
+            return;
+        }
+        boolean resumed = (token & InflightCalls.RESUMED) != 0;
+        long call = token & ~InflightCalls.RESUMED;
+        try {
+            if (thrown == null && KotlinCoroutines.isSuspendedMarker(returned)) {
+                operations[timer].calls.suspended(call);
+                if (resumed || suspended.add(continuation, timer, call)) {
+                    return;
+                }
+                // No room to keep it: timed as a plain call, its running part only.
+            } else if (resumed && !suspended.remove(KotlinCoroutines.completion(continuation), call)) {
+                return;
+            }
+        } catch (Throwable fault) {
+            self.recordingFault();
+            if (resumed) {
+                return;
+            }
+        }
+        exit(timer, call, thrown);
+    }
+
+    /**
+     * A Kotlin continuation is resumed with {@code result} (a value, or a failed
+     * {@code kotlin.Result}): the suspended calls that were given it complete now. With
+     * {@code resultKnown} false the result could not be seen, and the calls count as returned.
+     */
+    public void continuationResumed(Object continuation, Object result, boolean resultKnown) {
+        if (suspended.pending() == 0) {
+            return;
+        }
+        try {
+            suspended.takeAll(continuation, resultKnown ? KotlinCoroutines.failure(result) : null, complete);
         } catch (Throwable fault) {
             self.recordingFault();
         }

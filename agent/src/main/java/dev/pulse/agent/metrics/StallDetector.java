@@ -4,7 +4,10 @@ import dev.pulse.agent.AgentLog;
 import dev.pulse.agent.config.TimerConfig;
 import dev.pulse.agent.sample.SampleSource;
 import dev.pulse.agent.sample.SampleTask;
+import io.prometheus.metrics.config.PrometheusProperties;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Labels;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,15 +19,21 @@ import java.util.List;
 public final class StallDetector implements SampleSource, SampleTask {
 
     static final int MAX_FRAMES = 40;
+    static final String THRESHOLD = "pulse_processing_stall_threshold_seconds";
 
     private final ProcessingMetrics metrics;
     private final int[] timers;
     private final long[] thresholds;
     /** Per watched timer and slot, the start of the call already reported. Sampler thread only. */
     private final long[][] reported;
+    private final Labels constLabels;
+    private final PrometheusProperties properties;
 
-    public StallDetector(ProcessingMetrics metrics, List<TimerConfig> configs) {
+    public StallDetector(ProcessingMetrics metrics, List<TimerConfig> configs, Labels constLabels,
+            PrometheusProperties properties) {
         this.metrics = metrics;
+        this.constLabels = constLabels;
+        this.properties = properties;
         List<Integer> watched = new ArrayList<>();
         for (int id = 0; id < configs.size(); id++) {
             if (configs.get(id).stall().isPresent()) {
@@ -44,9 +53,28 @@ public final class StallDetector implements SampleSource, SampleTask {
         return timers.length > 0;
     }
 
+    /**
+     * Exports each watched operation's threshold as {@code pulse_processing_stall_threshold_seconds},
+     * so an alert can compare pulse_processing_oldest_inflight_seconds with it; operations without
+     * a {@code .stall} have no such series.
+     */
     @Override
     public void register(PrometheusRegistry registry) {
-        // Its signal is pulse_processing_oldest_inflight_seconds, registered with the timers.
+        if (!watchesAnything()) {
+            return;
+        }
+        registry.register(GaugeWithCallback.builder(properties)
+                .name(THRESHOLD)
+                .help("Stall threshold of a timed operation (pulse.timer.<operation>.stall): a call running longer"
+                        + " is logged once with its stack.")
+                .labelNames("operation")
+                .constLabels(constLabels)
+                .callback(callback -> {
+                    for (int i = 0; i < timers.length; i++) {
+                        callback.call(thresholds[i] / 1e9, metrics.operation(timers[i]));
+                    }
+                })
+                .build());
     }
 
     @Override
@@ -75,6 +103,12 @@ public final class StallDetector implements SampleSource, SampleTask {
     }
 
     private static void report(String operation, InflightCalls.Call call, long ageNanos, long thresholdNanos) {
+        if (call.thread == null) {
+            // A suspended Kotlin call: no thread runs it, so there is no stack to show.
+            AgentLog.warn("operation " + operation + ": a suspended call (no thread runs it now) has run for "
+                    + seconds(ageNanos) + " (stall threshold " + seconds(thresholdNanos) + ")");
+            return;
+        }
         StackTraceElement[] stack = call.thread.getStackTrace();
         StringBuilder text = new StringBuilder()
                 .append("operation ").append(operation)

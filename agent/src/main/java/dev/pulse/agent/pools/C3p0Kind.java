@@ -6,7 +6,8 @@ import static dev.pulse.agent.pools.Reflection.field;
 
 /**
  * c3p0 {@code ComboPooledDataSource}. Its statistics getters start the pool when it has not
- * started, so they are called only once its pool manager exists. c3p0 gives every data source a
+ * started, so they are called only once its pool manager exists (the application's first
+ * getConnection() makes it). c3p0 gives every data source a
  * generated name (its identity token) unless the application sets one; a generated name is not
  * used.
  */
@@ -15,6 +16,16 @@ final class C3p0Kind implements JdbcPoolKind {
     @Override
     public String className() {
         return "com.mchange.v2.c3p0.ComboPooledDataSource";
+    }
+
+    @Override
+    public String connectionClassName() {
+        return "com.mchange.v2.c3p0.impl.AbstractPoolBackedDataSource";
+    }
+
+    @Override
+    public Object runningPool(Object pool) throws ReflectiveOperationException {
+        return field(pool, "poolManager");
     }
 
     @Override
@@ -36,7 +47,7 @@ final class C3p0Kind implements JdbcPoolKind {
     @Override
     public JdbcPoolReading read(Object pool) throws ReflectiveOperationException {
         long max = callLong(pool, "getMaxPoolSize");
-        if (field(pool, "poolManager") == null) {
+        if (runningPool(pool) == null) {
             return JdbcPoolReading.notStarted(max);
         }
         return new JdbcPoolReading(callLong(pool, "getNumConnectionsDefaultUser"),

@@ -23,8 +23,9 @@ import javax.sql.DataSource;
 /**
  * The JDBC connection pools the service created: announced by the woven constructors, held
  * weakly, read by the sampler and exported as pulse_db_pool_*. HikariCP's connection acquisition
- * is timed too. A pool is exported once it has a name (its own, else its URL's), and no longer
- * once it is closed or collected.
+ * is timed too. A pool is exported, lent to SQL gauges and named only once the application has
+ * started it; its name (its own, else its URL's) settles then and every series of the pool carries
+ * it. A pool is no longer exported once it is closed or collected.
  */
 public final class DbPools implements SampleSource, SampleTask, PoolLookup {
 
@@ -40,6 +41,8 @@ public final class DbPools implements SampleSource, SampleTask, PoolLookup {
     private final List<Entry> entries = new ArrayList<>();
     private volatile List<Reading> readings = List.of();
     private volatile AcquireSlot[] slots = new AcquireSlot[0];
+    /** The pools of {@link #entries}, for the lock-free check of {@link #created}. */
+    private volatile WeakReference<?>[] known = new WeakReference<?>[0];
     private boolean warnedFull;
     private final List<GaugeWithCallback> gauges = new ArrayList<>();
     private final Histogram acquireDuration;
@@ -114,13 +117,35 @@ public final class DbPools implements SampleSource, SampleTask, PoolLookup {
         return "db_pools";
     }
 
-    /** From the woven constructor: may run several times for one pool (constructor chains, subclasses). */
-    public synchronized void created(int kind, Object pool) {
-        for (Entry entry : entries) {
-            if (entry.pool.get() == pool) {
+    /**
+     * From the woven constructors (several times for one pool: constructor chains, subclasses)
+     * and from the woven getConnection(), so that a pool made before the agent was attached is
+     * found at its next use. A pool already known returns at once, without locking or allocating.
+     */
+    public void created(int kind, Object pool) {
+        WeakReference<?>[] current = known;
+        for (WeakReference<?> reference : current) {
+            if (reference.get() == pool) {
                 return;
             }
         }
+        if (current.length >= limit && warnedFull) {
+            return;
+        }
+        // getConnection() is woven where it is declared, which other data sources may extend too:
+        // those are turned away here, without the lock.
+        if (Reflection.isA(pool, kinds.get(kind).className())) {
+            add(kind, pool);
+        }
+    }
+
+    private synchronized Entry add(int kind, Object pool) {
+        for (Entry entry : entries) {
+            if (entry.pool.get() == pool) {
+                return entry;
+            }
+        }
+        JdbcPoolKind poolKind = kinds.get(kind);
         if (entries.size() >= limit) {
             overflow.run();
             if (!warnedFull) {
@@ -128,23 +153,35 @@ public final class DbPools implements SampleSource, SampleTask, PoolLookup {
                 AgentLog.warn("more than " + limit + " connection pools; the others are not exported"
                         + " (counted in pulse_series_overflow_total)");
             }
-            return;
+            return null;
         }
-        entries.add(new Entry(kinds.get(kind), pool));
+        Entry entry = new Entry(poolKind, pool);
+        entries.add(entry);
+        publishKnown();
+        return entry;
+    }
+
+    private void publishKnown() {
+        WeakReference<?>[] next = new WeakReference<?>[entries.size()];
+        for (int i = 0; i < next.length; i++) {
+            next[i] = entries.get(i).pool;
+        }
+        known = next;
     }
 
     /**
      * From HikariCP's getConnection(timeout), on the application's thread: finds the pool's
-     * recorder by identity in a short array, without allocating or locking; only a pool's first
-     * call builds its recorder (an excluded pool gets one that records nothing), and once the
-     * array is full other pools are not recorded.
+     * recorder by identity in a short array, without allocating or locking. Only a pool's first
+     * acquisition builds its recorder, under the name its data source settled when the
+     * application started it (an excluded pool gets one that records nothing); once the array is
+     * full other pools are not recorded.
      */
-    public void acquired(Object pool, long startNanos, Throwable thrown) {
+    public void acquired(Object running, long startNanos, Throwable thrown) {
         long elapsed = System.nanoTime() - startNanos;
         AcquireSlot[] current = slots;
         AcquireSlot slot = null;
         for (AcquireSlot candidate : current) {
-            if (candidate.pool.get() == pool) {
+            if (candidate.running.get() == running) {
                 slot = candidate;
                 break;
             }
@@ -153,7 +190,7 @@ public final class DbPools implements SampleSource, SampleTask, PoolLookup {
             if (current.length >= limit) {
                 return;
             }
-            slot = newSlot(pool);
+            slot = newSlot(running);
         }
         if (slot == null || slot.duration == null) {
             return;
@@ -164,25 +201,70 @@ public final class DbPools implements SampleSource, SampleTask, PoolLookup {
         }
     }
 
-    private synchronized AcquireSlot newSlot(Object pool) {
+    /** Names the pool outside the lock (its getters are the application's code), then adds the slot. */
+    private AcquireSlot newSlot(Object running) {
+        Entry entry = null;
+        try {
+            entry = entryRunning(running);
+            if (entry != null && entry.name == null) {
+                Object pool = entry.pool.get();
+                if (pool == null || !name(entry, pool)) {
+                    entry = null;
+                }
+            }
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            entry = null;
+        }
+        return addSlot(running, entry);
+    }
+
+    private synchronized AcquireSlot addSlot(Object running, Entry entry) {
         for (AcquireSlot candidate : slots) {
-            if (candidate.pool.get() == pool) {
+            if (candidate.running.get() == running) {
                 return candidate;
             }
         }
         if (slots.length >= limit) {
             return null;
         }
-        // HikariPool's toString() is its pool name, the same one the data source reports.
-        String name = String.valueOf(pool);
+        if (entry != null && (entry.name == null || !entries.contains(entry))) {
+            entry = null;
+        }
         AcquireSlot[] grown = java.util.Arrays.copyOf(slots, slots.length + 1);
-        grown[slots.length] = excluded.test(name) ? new AcquireSlot(pool, name, null, null)
-                : new AcquireSlot(pool, name, acquireDuration.labelValues(name), acquireTimeouts.labelValues(name));
+        // A pool the agent cannot name (no data source around it) gets a slot that records nothing.
+        grown[slots.length] = entry == null || entry.excluded ? new AcquireSlot(running, entry, null, null)
+                : new AcquireSlot(running, entry, acquireDuration.labelValues(entry.name),
+                        acquireTimeouts.labelValues(entry.name));
         slots = grown;
         return grown[slots.length - 1];
     }
 
-    /** One pass: reads every live pool; drops the collected and the closed ones. */
+    /** The entry whose pool runs {@code running}; adds the pool when it predates the agent. */
+    private Entry entryRunning(Object running) throws ReflectiveOperationException {
+        List<Entry> current;
+        synchronized (this) {
+            current = new ArrayList<>(entries);
+        }
+        for (Entry entry : current) {
+            Object pool = entry.pool.get();
+            if (pool != null && entry.kind.runningPool(pool) == running) {
+                return entry;
+            }
+        }
+        for (int kind = 0; kind < kinds.size(); kind++) {
+            Object pool = kinds.get(kind).dataSourceOf(running);
+            if (pool != null) {
+                return add(kind, pool);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * One pass: reads every live pool the application has started; drops the collected and the
+     * closed ones. A pool is named at its first pass after its start (or its first timed
+     * acquisition, whichever comes first) and keeps that name while it lives.
+     */
     @Override
     public void run(Errors errors) {
         List<Entry> current;
@@ -197,11 +279,17 @@ public final class DbPools implements SampleSource, SampleTask, PoolLookup {
                     forget(entry);
                     continue;
                 }
+                if (!entry.kind.started(pool)) {
+                    // Not started yet, or closed by dropping its connections (Tomcat JDBC, a c3p0 reset).
+                    unname(entry);
+                    continue;
+                }
                 if (entry.name == null && !name(entry, pool)) {
                     continue;
                 }
-                if (!entry.excluded) {
-                    next.add(new Reading(entry.name, entry.kind.read(pool), entry.pool));
+                String name = entry.name;
+                if (name != null && !entry.excluded) {
+                    next.add(new Reading(name, entry.kind.read(pool), entry.pool));
                 }
             } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
                 errors.failed("pool:" + (entry.name == null ? entry.kind.className() : entry.name),
@@ -212,7 +300,15 @@ public final class DbPools implements SampleSource, SampleTask, PoolLookup {
         forgetCollectedSlots();
     }
 
+    /**
+     * Settles the name of a started pool: its own, else its URL's. A closed pool that still holds
+     * the name (not yet seen closed) gives it up first, so a pool rebuilt under the same name takes
+     * the plain name, not "name#2".
+     */
     private boolean name(Entry entry, Object pool) throws ReflectiveOperationException {
+        if (entry.name != null) {
+            return true;
+        }
         String wanted = entry.kind.configuredName(pool);
         if (wanted == null || wanted.isEmpty()) {
             wanted = PoolNames.urlName(entry.kind.url(pool));
@@ -220,31 +316,92 @@ public final class DbPools implements SampleSource, SampleTask, PoolLookup {
         if (wanted == null || wanted.isEmpty()) {
             return false;
         }
-        entry.name = names.claim(wanted);
-        entry.excluded = excluded.test(entry.name);
+        List<Entry> current;
+        synchronized (this) {
+            current = new ArrayList<>(entries);
+        }
+        for (Entry other : current) {
+            if (other != entry && wanted.equals(other.name) && isGone(other)) {
+                forget(other);
+            }
+        }
+        synchronized (this) {
+            if (entry.name == null) {
+                String name = names.claim(wanted);
+                entry.excluded = excluded.test(name);
+                entry.name = name;
+            }
+        }
         return true;
     }
 
-    private synchronized void forget(Entry entry) {
-        entries.remove(entry);
-        if (entry.name != null) {
-            names.release(entry.name);
+    private static boolean isGone(Entry entry) {
+        Object pool = entry.pool.get();
+        try {
+            return pool == null || entry.kind.closed(pool) || !entry.kind.started(pool);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return false;
         }
+    }
+
+    private synchronized void forget(Entry entry) {
+        if (entries.remove(entry)) {
+            publishKnown();
+        }
+        unname(entry);
+    }
+
+    /** The pool's name is free again, and its acquisition series go unless a live pool carries the name. */
+    private synchronized void unname(Entry entry) {
+        if (entry.name == null) {
+            return;
+        }
+        List<AcquireSlot> kept = new ArrayList<>();
+        for (AcquireSlot slot : slots) {
+            if (slot.entry != entry) {
+                kept.add(slot);
+            }
+        }
+        String name = entry.name;
+        entry.name = null;
+        names.release(name);
+        replaceSlots(kept);
     }
 
     private synchronized void forgetCollectedSlots() {
         List<AcquireSlot> live = new ArrayList<>();
         for (AcquireSlot slot : slots) {
-            if (slot.pool.get() != null) {
+            if (slot.running.get() != null) {
                 live.add(slot);
-            } else if (slot.duration != null) {
+            }
+        }
+        replaceSlots(live);
+    }
+
+    /**
+     * Keeps only {@code kept}; the series of a dropped slot are removed unless a kept slot has
+     * the same name: series are removed by name, and a rebuilt pool may carry its predecessor's.
+     */
+    private void replaceSlots(List<AcquireSlot> kept) {
+        if (kept.size() == slots.length) {
+            return;
+        }
+        for (AcquireSlot slot : slots) {
+            if (!kept.contains(slot) && slot.duration != null && !named(kept, slot.name)) {
                 acquireDuration.remove(slot.name);
                 acquireTimeouts.remove(slot.name);
             }
         }
-        if (live.size() != slots.length) {
-            slots = live.toArray(new AcquireSlot[0]);
+        slots = kept.toArray(new AcquireSlot[0]);
+    }
+
+    private static boolean named(List<AcquireSlot> slots, String name) {
+        for (AcquireSlot slot : slots) {
+            if (slot.duration != null && slot.name.equals(name)) {
+                return true;
+            }
         }
+        return false;
     }
 
     /**
@@ -277,7 +434,7 @@ public final class DbPools implements SampleSource, SampleTask, PoolLookup {
     private static final class Entry {
         final JdbcPoolKind kind;
         final WeakReference<Object> pool;
-        /** Sampler thread only, once set. */
+        /** Settled under the lock of DbPools once the pool has started; null again once it is closed. */
         volatile String name;
         volatile boolean excluded;
 
@@ -299,16 +456,20 @@ public final class DbPools implements SampleSource, SampleTask, PoolLookup {
         }
     }
 
+    /** A running pool's acquisition recorder, kept while its pool lives under the same name. */
     private static final class AcquireSlot {
-        final WeakReference<Object> pool;
+        /** HikariPool, held weakly; its data source's entry names it. */
+        final WeakReference<Object> running;
+        final Entry entry;
         final String name;
-        /** Both null for an excluded pool. */
+        /** Both null for an excluded pool, or one the agent cannot name. */
         final DistributionDataPoint duration;
         final CounterDataPoint timeouts;
 
-        AcquireSlot(Object pool, String name, DistributionDataPoint duration, CounterDataPoint timeouts) {
-            this.pool = new WeakReference<>(pool);
-            this.name = name;
+        AcquireSlot(Object running, Entry entry, DistributionDataPoint duration, CounterDataPoint timeouts) {
+            this.running = new WeakReference<>(running);
+            this.entry = entry;
+            this.name = entry == null ? null : entry.name;
             this.duration = duration;
             this.timeouts = timeouts;
         }

@@ -3,17 +3,26 @@ package dev.pulse.agent.pools;
 import static dev.pulse.agent.pools.Reflection.call;
 import static dev.pulse.agent.pools.Reflection.callDeclared;
 import static dev.pulse.agent.pools.Reflection.callLong;
+import static dev.pulse.agent.pools.Reflection.field;
 
 /**
  * Apache Commons DBCP2 {@code BasicDataSource}. It has no pool name, so it is named by its JMX
  * name when one is set, else by its URL. Waiting threads come from its object pool, which it
- * keeps behind a protected getter.
+ * keeps behind a getter that creates nothing; it exists once the application has started the
+ * pool (its first getConnection() or start()). Its isClosed() and getMaxTotal() lock the data
+ * source, which its first getConnection() holds while it opens a connection, so they are read
+ * from their fields: a pass never waits for the application.
  */
 final class Dbcp2Kind implements JdbcPoolKind {
 
     @Override
     public String className() {
         return "org.apache.commons.dbcp2.BasicDataSource";
+    }
+
+    @Override
+    public Object runningPool(Object pool) throws ReflectiveOperationException {
+        return callDeclared(pool, "getConnectionPool");
     }
 
     @Override
@@ -28,13 +37,13 @@ final class Dbcp2Kind implements JdbcPoolKind {
 
     @Override
     public boolean closed(Object pool) throws ReflectiveOperationException {
-        return (Boolean) call(pool, "isClosed");
+        return (Boolean) field(pool, "closed");
     }
 
     @Override
     public JdbcPoolReading read(Object pool) throws ReflectiveOperationException {
-        long max = callLong(pool, "getMaxTotal");
-        Object objects = callDeclared(pool, "getConnectionPool");
+        long max = ((Number) field(pool, "maxTotal")).longValue();
+        Object objects = runningPool(pool);
         if (objects == null) {
             return JdbcPoolReading.notStarted(max);
         }

@@ -55,7 +55,8 @@ public final class ExecutorPools implements SampleSource, SampleTask {
         gauges.add(gauge(properties, constLabels, "pulse_executor_active_threads", "Threads running a task.",
                 r -> r.active));
         gauges.add(gauge(properties, constLabels, "pulse_executor_max_threads",
-                "Configured maximum of threads (a ForkJoinPool's parallelism).", r -> r.max));
+                "Most threads the pool can reach: its maximum, its core size when its queue is unbounded,"
+                        + " a ForkJoinPool's parallelism.", r -> r.max));
         gauges.add(gauge(properties, constLabels, "pulse_executor_queued_tasks", "Tasks waiting in the queue.",
                 r -> r.queued));
         counters.add(counter(properties, constLabels, "pulse_executor_completed_tasks_total",
@@ -219,7 +220,7 @@ public final class ExecutorPools implements SampleSource, SampleTask {
         return className.startsWith("dev.pulse.agent.") ? "pulse:" : "";
     }
 
-    /** One pass: names the executors that have had a thread, reads them, drops the dead. */
+    /** One pass: names the executors that have had a thread, reads them, drops the shut-down and collected. */
     @Override
     public void run(Errors errors) {
         List<Entry> current;
@@ -231,7 +232,7 @@ public final class ExecutorPools implements SampleSource, SampleTask {
         for (Entry entry : current) {
             Object executor = entry.executor.get();
             try {
-                if (executor == null || isTerminated(executor)) {
+                if (executor == null || isShutdown(executor)) {
                     forget(entry);
                     continue;
                 }
@@ -248,11 +249,15 @@ public final class ExecutorPools implements SampleSource, SampleTask {
         readings = List.copyOf(next);
     }
 
-    private static boolean isTerminated(Object executor) {
+    /**
+     * A shut-down executor takes no more tasks: it is no longer exported and its name is free, so
+     * an executor rebuilt in its place (a refresh, a redeploy) takes the plain name, not "name#2".
+     */
+    private static boolean isShutdown(Object executor) {
         if (executor instanceof ThreadPoolExecutor) {
-            return ((ThreadPoolExecutor) executor).isTerminated();
+            return ((ThreadPoolExecutor) executor).isShutdown();
         }
-        return executor instanceof ForkJoinPool && ((ForkJoinPool) executor).isTerminated();
+        return executor instanceof ForkJoinPool && ((ForkJoinPool) executor).isShutdown();
     }
 
     private boolean name(Entry entry, Object executor, ForkJoinPool common) {
@@ -304,12 +309,31 @@ public final class ExecutorPools implements SampleSource, SampleTask {
     private static Reading read(Entry entry, Object executor) {
         if (executor instanceof ThreadPoolExecutor) {
             ThreadPoolExecutor pool = (ThreadPoolExecutor) executor;
-            return new Reading(entry.name, pool.getPoolSize(), pool.getActiveCount(), pool.getMaximumPoolSize(),
+            return new Reading(entry.name, pool.getPoolSize(), pool.getActiveCount(), reachableMax(pool),
                     pool.getQueue().size(), pool.getCompletedTaskCount(), entry.rejected.sum());
         }
         ForkJoinPool pool = (ForkJoinPool) executor;
         return new Reading(entry.name, pool.getPoolSize(), pool.getActiveThreadCount(), pool.getParallelism(),
                 pool.getQueuedSubmissionCount() + pool.getQueuedTaskCount(), -1, -1);
+    }
+
+    /**
+     * The most threads the executor can actually have. A ThreadPoolExecutor adds threads beyond
+     * its core size only when its queue refuses a task, so with a queue that never refuses (a
+     * ScheduledThreadPoolExecutor's, an unbounded LinkedBlockingQueue's) it stops at its core
+     * size, or at one thread when its core size is 0; its configured maximum is never reached.
+     */
+    static int reachableMax(ThreadPoolExecutor pool) {
+        int max = pool.getMaximumPoolSize();
+        if (!neverRefuses(pool.getQueue())) {
+            return max;
+        }
+        return Math.min(max, Math.max(pool.getCorePoolSize(), 1));
+    }
+
+    /** A queue with room for more than a billion tasks is taken as one that never refuses. */
+    private static boolean neverRefuses(java.util.concurrent.BlockingQueue<Runnable> queue) {
+        return queue.remainingCapacity() > Integer.MAX_VALUE / 2;
     }
 
     private synchronized void forget(Entry entry) {

@@ -2,16 +2,32 @@ package dev.pulse.agent.pools;
 
 import static dev.pulse.agent.pools.Reflection.call;
 import static dev.pulse.agent.pools.Reflection.callLong;
+import static dev.pulse.agent.pools.Reflection.field;
+import static dev.pulse.agent.pools.Reflection.isA;
 
 /**
  * HikariCP 5.x and 7.x: {@code HikariDataSource}. Its pool starts in the constructor that takes a
- * config, or at the first getConnection() of the no-argument one; until then the pool bean is null.
+ * config, or at the first getConnection() of the no-argument one, which then seals its
+ * configuration; until then its {@code pool} field is null. A started pool always has a name: the
+ * application's, else the one HikariCP generates at start ("HikariPool-1"). Its HikariPool's
+ * {@code config} is the data source itself, which names the pool of a timed acquisition.
  */
 final class HikariKind implements JdbcPoolKind {
 
     @Override
     public String className() {
         return "com.zaxxer.hikari.HikariDataSource";
+    }
+
+    @Override
+    public Object runningPool(Object pool) throws ReflectiveOperationException {
+        return field(pool, "pool");
+    }
+
+    @Override
+    public Object dataSourceOf(Object running) throws ReflectiveOperationException {
+        Object config = field(running, "config");
+        return config != null && isA(config, className()) ? config : null;
     }
 
     @Override
@@ -32,7 +48,7 @@ final class HikariKind implements JdbcPoolKind {
     @Override
     public JdbcPoolReading read(Object pool) throws ReflectiveOperationException {
         long max = callLong(pool, "getMaximumPoolSize");
-        Object bean = call(pool, "getHikariPoolMXBean");
+        Object bean = runningPool(pool);
         if (bean == null) {
             return JdbcPoolReading.notStarted(max);
         }

@@ -16,7 +16,38 @@ public interface JdbcPoolKind {
     /** The pool class; its subclasses are announced through its constructor too. */
     String className();
 
-    /** The pool's own configured name, or null when it has none (yet). */
+    /**
+     * The class that declares the pool's getConnection(): woven so that a pool made before the
+     * agent was attached is found at its next use.
+     */
+    default String connectionClassName() {
+        return className();
+    }
+
+    /**
+     * The object that holds the pool's connections once the application has started the pool
+     * (by its first getConnection(), or its own start method), else null. Read from a field or a
+     * plain getter: reading it never starts, seals or first-uses the pool.
+     */
+    Object runningPool(Object pool) throws ReflectiveOperationException;
+
+    /**
+     * True once the application has started the pool: only then is it named, exported and lent
+     * to SQL gauges, so the agent never starts a pool or settles its configuration.
+     */
+    default boolean started(Object pool) throws ReflectiveOperationException {
+        return runningPool(pool) != null;
+    }
+
+    /**
+     * The pool (the data source) whose {@link #runningPool} is {@code running}, or null when the
+     * kind cannot tell: lets a timed connection acquisition name its pool.
+     */
+    default Object dataSourceOf(Object running) throws ReflectiveOperationException {
+        return null;
+    }
+
+    /** The pool's own configured name, or null when it has none; asked once the pool has started. */
     String configuredName(Object pool) throws ReflectiveOperationException;
 
     /** The JDBC URL the pool connects to, or null, used to name a pool without a name of its own. */

@@ -60,6 +60,16 @@ final class Reflection {
         throw new NoSuchFieldException(target.getClass().getName() + "." + name);
     }
 
+    /** True when {@code target}'s class is named {@code className} or extends a class so named. */
+    static boolean isA(Object target, String className) {
+        for (Class<?> type = target.getClass(); type != null; type = type.getSuperclass()) {
+            if (type.getName().equals(className)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static Method publicMethod(Class<?> type, String name) throws NoSuchMethodException {
         for (Class<?> current = type; current != null; current = current.getSuperclass()) {
             if (Modifier.isPublic(current.getModifiers())) {

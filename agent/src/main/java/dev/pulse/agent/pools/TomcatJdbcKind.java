@@ -18,6 +18,16 @@ final class TomcatJdbcKind implements JdbcPoolKind {
     }
 
     @Override
+    public String connectionClassName() {
+        return "org.apache.tomcat.jdbc.pool.DataSourceProxy";
+    }
+
+    @Override
+    public Object runningPool(Object pool) throws ReflectiveOperationException {
+        return field(pool, "pool");
+    }
+
+    @Override
     public String configuredName(Object pool) throws ReflectiveOperationException {
         return (String) call(pool, "getName");
     }
@@ -36,7 +46,7 @@ final class TomcatJdbcKind implements JdbcPoolKind {
     @Override
     public JdbcPoolReading read(Object pool) throws ReflectiveOperationException {
         long max = callLong(pool, "getMaxActive");
-        Object connections = field(pool, "pool");
+        Object connections = runningPool(pool);
         if (connections == null) {
             return JdbcPoolReading.notStarted(max);
         }

@@ -1,17 +1,21 @@
 package dev.pulse.agent.weave;
 
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
+import static net.bytebuddy.matcher.ElementMatchers.isMethod;
+import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.pulse.agent.bridge.Bridge;
+import dev.pulse.agent.pools.JdbcPoolKind;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
 /**
  * Pool discovery: the constructors of the known connection pool classes and of the JDK's
- * executors report each new pool, ThreadPoolExecutor's worker constructor reports the thread
+ * executors report each new pool, a connection pool's getConnection() reports it again (so a
+ * pool made before the agent was attached is found at its next use), ThreadPoolExecutor's worker constructor reports the thread
  * that will name its executor, reject() counts rejections, and HikariCP's getConnection(timeout)
  * is timed. Every advice suppresses what it throws.
  */
@@ -33,6 +37,10 @@ final class PoolInstrumentation {
             Advice created = Advice.withCustomMapping().bind(PoolKind.class, kind).to(PoolCreatedAdvice.class);
             builder = builder.type(named(poolClasses.get(kind)))
                     .transform((b, type, loader, module, domain) -> b.visit(created.on(isConstructor())));
+            Advice used = Advice.withCustomMapping().bind(PoolKind.class, kind).to(PoolUsedAdvice.class);
+            builder = builder.type(named(JdbcPoolKind.ALL.get(kind).connectionClassName()))
+                    .transform((b, type, loader, module, domain) -> b.visit(
+                            used.on(isMethod().and(isPublic()).and(named("getConnection")))));
         }
         return builder
                 .type(named(HIKARI_POOL))
@@ -62,6 +70,18 @@ final class PoolInstrumentation {
 
         @Advice.OnMethodExit(suppress = Throwable.class)
         static void exit(@PoolKind int kind, @Advice.This Object pool) {
+            Bridge.poolCreated(kind, pool);
+        }
+    }
+
+    /** Known pools return at once, without locking or allocating. */
+    static final class PoolUsedAdvice {
+
+        private PoolUsedAdvice() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@PoolKind int kind, @Advice.This Object pool) {
             Bridge.poolCreated(kind, pool);
         }
     }

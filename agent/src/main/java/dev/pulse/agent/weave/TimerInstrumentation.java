@@ -50,7 +50,7 @@ final class TimerInstrumentation {
         this.advice = Advice.withCustomMapping()
                 .bind(TimerId.class, timerId)
                 .to(TimerAdvice.class);
-        this.allMatching = advice.on(methods);
+        this.allMatching = adviceOn(methods);
     }
 
     AgentBuilder.RawMatcher types() {
@@ -86,12 +86,18 @@ final class TimerInstrumentation {
 
     /** The advice for every matched method but those named (name plus descriptor, {@code run()V}). */
     AsmVisitorWrapper adviceExcept(Set<String> excluded) {
-        return advice.on(methods.and(not(new ElementMatcher<MethodDescription>() {
+        return adviceOn(methods.and(not(new ElementMatcher<MethodDescription>() {
             @Override
             public boolean matches(MethodDescription method) {
                 return excluded.contains(method.getInternalName() + method.getDescriptor());
             }
         })));
+    }
+
+    /** The plain advice on {@code chosen}, but Kotlin suspend functions: one call from first entry to completion. */
+    private AsmVisitorWrapper adviceOn(ElementMatcher.Junction<MethodDescription> chosen) {
+        return advice.on(chosen.and(not(SuspendInstrumentation.isSuspendFunction())))
+                .method(chosen.and(SuspendInstrumentation.isSuspendFunction()), SuspendInstrumentation.advice(timerId));
     }
 
     /**
@@ -135,8 +141,8 @@ final class TimerInstrumentation {
 
     private static ElementMatcher.Junction<MethodDescription> methodMatcher(MethodPattern pattern) {
         NamePattern name = pattern.name();
-        ElementMatcher.Junction<MethodDescription> byName =
-                name.isExact() ? named(name.text()) : nameMatches(name.regex());
+        // methodRegex also takes Kotlin's internal names (audit$module for internal fun audit).
+        ElementMatcher.Junction<MethodDescription> byName = nameMatches(name.methodRegex());
         if (pattern.parameters().isEmpty()) {
             return byName;
         }

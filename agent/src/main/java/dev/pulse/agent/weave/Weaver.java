@@ -76,6 +76,7 @@ public final class Weaver {
         AgentBuilder builder = new AgentBuilder.Default()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(ClassLoaderInstrumentation.LOADERS_FIRST)
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(new Listener())
                 .ignore(nameStartsWith("dev.pulse.agent.")
@@ -87,12 +88,16 @@ public final class Weaver {
                         .or(isSynthetic()))
                 .assureReadEdgeTo(instrumentation, Bridge.class);
         builder = builder.with(classFiles).with(new LoadedTypesFallback());
+        builder = ClassLoaderInstrumentation.install(builder, errors);
         List<TimerConfig> timers = config.timers();
         TimerCoverage coverage = coverage(timers);
         for (int id = 0; id < timers.size(); id++) {
             TimerInstrumentation timer = new TimerInstrumentation(id, timers.get(id));
             builder = builder.type(timer.types())
                     .transform((b, type, loader, module, domain) -> weaveTimer(b, type, timer, coverage));
+        }
+        if (!timers.isEmpty()) {
+            builder = SuspendInstrumentation.install(builder);
         }
         List<QueueConfig> queues = config.queues();
         for (int id = 0; id < queues.size(); id++) {

@@ -24,4 +24,20 @@ class NamePatternTest {
     void wildcardsStayWithinOneSegment(String pattern, String name, boolean matches) {
         assertEquals(matches, NamePattern.of(pattern).matches(name));
     }
+
+    @ParameterizedTest(name = "method {0} ~ {1} = {2}")
+    @CsvSource({
+        "audit, audit, true",
+        "audit, audit$shop_core, true",
+        "audit, audit$it_apps, true",
+        "audit, auditor, false",
+        "audit, audit$default, false",
+        "audit, audit$suspendImpl, false",
+        "audit, audit$lambda$0, false",
+        "audit, access$audit, false",
+        "process*, processBatch$shop, true",
+    })
+    void aMethodPatternAlsoMatchesKotlinsMangledInternalName(String pattern, String name, boolean matches) {
+        assertEquals(matches, java.util.regex.Pattern.matches(NamePattern.of(pattern).methodRegex(), name));
+    }
 }

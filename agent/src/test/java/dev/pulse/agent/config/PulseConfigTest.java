@@ -239,6 +239,17 @@ class PulseConfigTest {
     }
 
     @Test
+    void jvmMetricsAreOnUnlessTurnedOff() throws Exception {
+        assertTrue(PulseConfig.from(new Properties(), "test").jvm());
+        Properties properties = new Properties();
+        properties.setProperty("pulse.jvm", "false");
+        assertFalse(PulseConfig.from(properties, "test").jvm());
+        properties.setProperty("pulse.jvm", "off");
+        ConfigException error = assertThrows(ConfigException.class, () -> PulseConfig.from(properties, "test"));
+        assertEquals("test: pulse.jvm: expected true or false, found \"off\"", error.getMessage());
+    }
+
+    @Test
     void poolsAreFoundUnlessTurnedOffAndExclusionsMatchWholeNames() throws Exception {
         assertTrue(PulseConfig.from(new Properties(), "test").pools());
         Properties properties = new Properties();
@@ -263,8 +274,10 @@ class PulseConfigTest {
                 + " pulse.http.host, pulse.http.port, pulse.http.auth.user, pulse.http.auth.password_hash,"
                 + " pulse.http.tls.keystore, pulse.http.tls.keystore_password, pulse.http.tls.keystore_type,"
                 + " pulse.sample.interval, pulse.timer.buckets, pulse.metrics.max_series, pulse.pools,"
-                + " pulse.pools.exclude, pulse.timer.<operation>, pulse.timer.<operation>.stall, pulse.queue.<name>,"
-                + " pulse.sql.<name>.query|metric|pool|url|user|password|timeout", error.getMessage());
+                + " pulse.pools.exclude, pulse.jvm, pulse.timer.<operation>, pulse.timer.<operation>.stall, pulse.queue.<name>,"
+                + " pulse.sql.<name>.query|metric|pool|url|user|password|timeout,"
+                + " pulse.influx.url|db|user|password|org|bucket|token|buffer_points|timeout, pulse.textfile.path,"
+                + " pulse.pushgateway.url|job", error.getMessage());
     }
 
     @Test

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prometheus.metrics.config.PrometheusProperties;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Labels;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -22,7 +24,7 @@ class StallDetectorTest {
                 "pulse.timer.quiet=a.B#other");
         ProcessingMetrics metrics = new ProcessingMetrics(timers, new double[] {1}, 2000, service, properties,
                 new SelfMetrics("1", service, properties, () -> 0));
-        StallDetector detector = new StallDetector(metrics, timers);
+        StallDetector detector = new StallDetector(metrics, timers, service, properties);
         assertTrue(detector.watchesAnything());
 
         CountDownLatch entered = new CountDownLatch(1);
@@ -56,6 +58,36 @@ class StallDetectorTest {
         assertTrue(first.contains("StallDetectorTest"), first);
         assertFalse(first.contains("quiet"), "operations without a threshold are not watched");
         assertEquals("", second, "one warning per stuck call");
+    }
+
+    @Test
+    void exportsEachWatchedOperationsThresholdInSeconds() throws Exception {
+        PrometheusProperties properties = PrometheusProperties.builder().build();
+        Labels service = Labels.of("service", "svc");
+        var timers = ProcessingMetricsTest.timers("pulse.timer.loop=a.B#run", "pulse.timer.loop.stall=1500ms",
+                "pulse.timer.quiet=a.B#other");
+        ProcessingMetrics metrics = new ProcessingMetrics(timers, new double[] {1}, 2000, service, properties,
+                new SelfMetrics("1", service, properties, () -> 0));
+        PrometheusRegistry registry = new PrometheusRegistry();
+        new StallDetector(metrics, timers, service, properties).register(registry);
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        PrometheusTextFormatWriter.create().write(text, registry.scrape());
+        String scrape = text.toString(StandardCharsets.UTF_8);
+        assertTrue(scrape.contains("pulse_processing_stall_threshold_seconds{operation=\"loop\",service=\"svc\"} 1.5\n"),
+                scrape);
+        assertFalse(scrape.contains("quiet"), scrape);
+    }
+
+    @Test
+    void exportsNothingWithoutAThreshold() {
+        PrometheusProperties properties = PrometheusProperties.builder().build();
+        Labels service = Labels.of("service", "svc");
+        var timers = ProcessingMetricsTest.timers("pulse.timer.quiet=a.B#other");
+        ProcessingMetrics metrics = new ProcessingMetrics(timers, new double[] {1}, 2000, service, properties,
+                new SelfMetrics("1", service, properties, () -> 0));
+        PrometheusRegistry registry = new PrometheusRegistry();
+        new StallDetector(metrics, timers, service, properties).register(registry);
+        assertEquals(0, registry.scrape().size());
     }
 
     private static String capture(StallDetector detector) {

@@ -13,9 +13,11 @@ import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -33,6 +35,27 @@ class ExecutorPoolsTest {
 
     ExecutorPoolsTest() {
         pools.register(registry);
+    }
+
+    @Test
+    void theMaximumIsWhatTheExecutorCanReachNotWhatItWasGiven() {
+        ScheduledThreadPoolExecutor scheduled = new ScheduledThreadPoolExecutor(2);
+        ThreadPoolExecutor unbounded = new ThreadPoolExecutor(3, 20, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>());
+        ThreadPoolExecutor coreZero = new ThreadPoolExecutor(0, 20, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>());
+        ThreadPoolExecutor bounded = new ThreadPoolExecutor(2, 5, 1, TimeUnit.MINUTES, new ArrayBlockingQueue<>(1));
+        ThreadPoolExecutor cached = (ThreadPoolExecutor) Executors.newCachedThreadPool();
+        try {
+            assertEquals(2, ExecutorPools.reachableMax(scheduled), "never grows past its core size");
+            assertEquals(1, ExecutorPools.reachableMax(new ScheduledThreadPoolExecutor(0)), "one thread at core 0");
+            assertEquals(3, ExecutorPools.reachableMax(unbounded));
+            assertEquals(1, ExecutorPools.reachableMax(coreZero));
+            assertEquals(5, ExecutorPools.reachableMax(bounded), "a full queue adds threads up to the maximum");
+            assertEquals(Integer.MAX_VALUE, ExecutorPools.reachableMax(cached), "unbounded indeed");
+        } finally {
+            for (ThreadPoolExecutor executor : List.of(scheduled, unbounded, coreZero, bounded, cached)) {
+                executor.shutdownNow();
+            }
+        }
     }
 
     @Test

@@ -23,6 +23,21 @@ class HikariKindTest {
     }
 
     @Test
+    void readingAPoolNotStartedLeavesItsConfigurationOpen() throws Exception {
+        try (HikariDataSource pool = new HikariDataSource()) {
+            pool.setJdbcUrl("jdbc:h2:mem:hikari_open");
+            kind.read(pool);
+            kind.started(pool);
+            kind.configuredName(pool);
+            kind.closed(pool);
+            pool.setPoolName("still-open");
+            pool.setMaximumPoolSize(3);
+            pool.getConnection().close();
+            assertEquals(pool, kind.dataSourceOf(kind.runningPool(pool)), "a timed acquisition finds its data source");
+        }
+    }
+
+    @Test
     void aPoolWithoutANameGetsHikarisGeneratedOne() throws Exception {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl("jdbc:h2:mem:hikari_unnamed");

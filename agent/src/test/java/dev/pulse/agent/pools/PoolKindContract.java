@@ -2,6 +2,8 @@ package dev.pulse.agent.pools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
@@ -31,12 +33,22 @@ final class PoolKindContract {
         JdbcPoolReading before = kind.read(pool);
         assertEquals(0, before.size, "not started: " + before);
         assertEquals(0, before.active, "not started: " + before);
+        assertFalse(kind.started(pool), "the adapter sees the pool has not started");
+        assertNull(kind.runningPool(pool));
+        kind.configuredName(pool);
+        kind.url(pool);
+        kind.closed(pool);
         assertFalse(started.started(), "reading a pool must never start it");
 
         List<Connection> held = new ArrayList<>();
         try {
             held.add(pool.getConnection());
             held.add(pool.getConnection());
+            assertTrue(kind.started(pool), "started by the application's getConnection()");
+            Object running = kind.runningPool(pool);
+            assertNotNull(running);
+            Object dataSource = kind.dataSourceOf(running);
+            assertTrue(dataSource == null || dataSource == pool, "the running pool leads back to its data source");
             JdbcPoolReading reading = kind.read(pool);
             assertEquals(2, reading.active, reading.toString());
             assertEquals(reading.size, reading.free + reading.active, reading.toString());
@@ -59,6 +71,7 @@ final class PoolKindContract {
         close.close();
         if (forgetsOnClose) {
             assertFalse(kind.closed(pool));
+            assertFalse(kind.started(pool), "reads as never started");
             assertEquals(0, kind.read(pool).size, "reads as never started");
             assertFalse(started.started());
         } else {

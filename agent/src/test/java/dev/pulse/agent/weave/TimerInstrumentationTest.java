@@ -87,6 +87,30 @@ class TimerInstrumentationTest {
     }
 
     @Test
+    void aKotlinSuspendFunctionGetsTheSuspendAdviceWithItsTrailingContinuation() throws Exception {
+        Object service = weave("fetch,work", 5);
+        Object continuation = new NamedContinuation();
+        Method fetch = service.getClass().getMethod("fetch", String.class, kotlin.coroutines.Continuation.class);
+        assertEquals("id!", fetch.invoke(service, "id", continuation));
+        assertEquals("job!", invoke(service, "work", "job"));
+        assertEquals(List.of("suspend enter 5 k", "suspend exit 5 k id! null", "enter 5", "exit 5 null"), HOOKS.calls);
+        HOOKS.calls.clear();
+        InvocationTargetException caught = assertThrows(InvocationTargetException.class,
+                () -> fetch.invoke(service, null, continuation));
+        assertTrue(caught.getCause() instanceof NullPointerException);
+        assertEquals(List.of("suspend enter 5 k", "suspend exit 5 k null NullPointerException"), HOOKS.calls);
+    }
+
+    @Test
+    void aTopLevelSuspendFunctionIsStaticAndGetsTheSuspendAdviceToo() throws Exception {
+        Object service = weave("fetchAll", 2);
+        Method fetchAll = service.getClass().getMethod("fetchAll", int.class, long.class,
+                kotlin.coroutines.Continuation.class);
+        assertEquals("3", fetchAll.invoke(null, 1, 2L, new NamedContinuation()));
+        assertEquals(List.of("suspend enter 2 k", "suspend exit 2 k 3 null"), HOOKS.calls);
+    }
+
+    @Test
     void typePatterns() {
         TypeDescription service = TypeDescription.ForLoadedType.of(Service.class);
         TypeDescription base = TypeDescription.ForLoadedType.of(Base.class);
@@ -204,6 +228,16 @@ class TimerInstrumentationTest {
             return job.repeat(times);
         }
 
+        /** The compiled shape of {@code suspend fun fetch(id: String): String}. */
+        public Object fetch(String id, kotlin.coroutines.Continuation<? super String> continuation) {
+            return id.toString() + "!";
+        }
+
+        /** The compiled shape of a top-level {@code suspend fun fetchAll(a: Int, b: Long): String}. */
+        public static Object fetchAll(int a, long b, kotlin.coroutines.Continuation<? super String> continuation) {
+            return String.valueOf(a + b);
+        }
+
         public void failWith(Throwable thrown) throws Throwable {
             throw thrown;
         }
@@ -221,6 +255,22 @@ class TimerInstrumentationTest {
         @Override
         public String abstractWork() {
             return "";
+        }
+    }
+
+    static final class NamedContinuation implements kotlin.coroutines.Continuation<Object> {
+        @Override
+        public kotlin.coroutines.CoroutineContext getContext() {
+            return kotlin.coroutines.EmptyCoroutineContext.INSTANCE;
+        }
+
+        @Override
+        public void resumeWith(Object result) {
+        }
+
+        @Override
+        public String toString() {
+            return "k";
         }
     }
 
@@ -244,6 +294,24 @@ class TimerInstrumentationTest {
             }
             assertEquals(42L, token);
             calls.add("exit " + timer + " " + (thrown == null ? null : thrown.getClass().getSimpleName()));
+        }
+
+        @Override
+        public long suspendEnter(int timer, Object continuation) {
+            calls.add("suspend enter " + timer + " " + continuation);
+            return 43L;
+        }
+
+        @Override
+        public void suspendExit(int timer, long token, Object continuation, Object returned, Throwable thrown) {
+            assertEquals(43L, token);
+            calls.add("suspend exit " + timer + " " + continuation + " " + returned + " "
+                    + (thrown == null ? null : thrown.getClass().getSimpleName()));
+        }
+
+        @Override
+        public void continuationResumed(Object continuation, Object result, boolean resultKnown) {
+            calls.add("resumed " + continuation);
         }
 
         @Override
