@@ -30,4 +30,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
     --no-install-recommends $packages >/dev/null
 fi
+# PostgreSQL (Debian's postgresql package): SqlOutageIT starts its own server with initdb and postgres.
+if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+  echo "installing PostgreSQL (Debian package postgresql)"
+  as_root apt-get -o DPkg::Lock::Timeout=600 update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+    --no-install-recommends postgresql >/dev/null
+fi
 promtool --version 2>&1 | head -n 1

@@ -1,6 +1,7 @@
 package dev.pulse.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -42,6 +43,66 @@ class AttachIT {
                     text -> Scrape.value(text, "pulse_processing_duration_seconds_count", "operation=\"jobs\"") > 0);
             assertTrue(scrape.contains("service=\"attached\""), scrape);
         }
+    }
+
+    /**
+     * A static queue of a class that is loaded but not initialized when the agent attaches: the
+     * agent must wait for the application to initialize it (its initializer fails if run sooner),
+     * and sample it from then on.
+     */
+    @Test
+    void aStaticQueueOfAClassNotYetInitializedIsSampledOnlyOnceTheServiceInitializesIt() throws Exception {
+        Path folder = Files.createTempDirectory("pulse-it");
+        int port = ForkedJvm.freePort();
+        Path config = ForkedJvm.writeConfig(folder,
+                "pulse.service=lazy",
+                "pulse.http.host=127.0.0.1",
+                "pulse.http.port=" + port,
+                "pulse.sample.interval=100ms",
+                "pulse.queue.jobs=dev.pulse.it.apps.LazyJobs#JOBS",
+                "pulse.queue.assigned=dev.pulse.it.apps.AssignedJobs#jobs");
+        Path go = folder.resolve("go");
+        Path stop = folder.resolve("stop");
+        List<String> main = List.of("-cp", ForkedJvm.APPS_CLASSPATH, "dev.pulse.it.apps.LazyQueueApp");
+        List<String> withAgent;
+        try (ForkedJvm app = ForkedJvm.start(List.of("-XX:+EnableDynamicAgentLoading"), Map.of(), main,
+                go.toString(), stop.toString())) {
+            app.awaitStdout("app: ready");
+            attach(app, config);
+            app.awaitScrape(port, "several sampling passes after the attach",
+                    text -> Scrape.value(text, "pulse_sampler_duration_seconds_count") >= 5);
+            String before = ForkedJvm.scrape(port);
+            assertTrue(Scrape.samples(before, "pulse_queue_depth").isEmpty(),
+                    "no depth for a queue whose class is not initialized yet\n" + before);
+
+            Files.createFile(go);
+            app.awaitStdout("app: jobs=");
+            String after = app.awaitScrape(port, "the queue sampled once the service initialized its class",
+                    text -> Scrape.value(text, "pulse_queue_depth", "queue_name=\"jobs\"") == 3);
+            assertEquals(10, Scrape.value(after, "pulse_queue_capacity", "queue_name=\"jobs\""));
+            // No static initializer, so no hook reports it: seen initialized through the JDK's check.
+            app.awaitScrape(port, "the assigned queue sampled once its class is initialized",
+                    text -> Scrape.value(text, "pulse_queue_depth", "queue_name=\"assigned\"") == 2);
+            assertFalse(app.stderr().contains("cannot tell whether"), app::describe);
+            Files.createFile(stop);
+            assertEquals(0, app.awaitExit(), app::describe);
+            withAgent = app.stdout().lines().collect(java.util.stream.Collectors.toList());
+        }
+        try (ForkedJvm plain = ForkedJvm.start(List.of(), Map.of(), main, go.toString(), stop.toString())) {
+            assertEquals(0, plain.awaitExit(), plain::describe);
+            assertEquals(plain.stdout().lines().collect(java.util.stream.Collectors.toList()), withAgent);
+        }
+    }
+
+    private static void attach(ForkedJvm app, Path config) throws Exception {
+        Process attach = new ProcessBuilder(ForkedJvm.JAVA.toString(), "-jar",
+                ForkedJvm.AGENT_JAR.toAbsolutePath().toString(), "attach", String.valueOf(app.pid()),
+                config.toString())
+                .redirectErrorStream(true)
+                .start();
+        assertTrue(attach.waitFor(60, TimeUnit.SECONDS), "attach did not finish");
+        String output = new String(attach.getInputStream().readAllBytes());
+        assertEquals(0, attach.exitValue(), output);
     }
 
     @Test

@@ -46,9 +46,11 @@ class ConfigErrorIT {
         "pulse.queu.outbox => dev.pulse.it.apps.Outbox#QUEUE => pulse.queu.outbox: unknown key; known keys are"
             + " pulse.enabled, pulse.service, pulse.http.host, pulse.http.port, pulse.http.auth.user,"
             + " pulse.http.auth.password_hash, pulse.http.tls.keystore, pulse.http.tls.keystore_password,"
-            + " pulse.http.tls.keystore_type, pulse.sample.interval, pulse.timer.buckets, pulse.metrics.max_series, pulse.pools,"
-            + " pulse.pools.exclude, pulse.timer.<operation>, pulse.timer.<operation>.stall, pulse.queue.<name>,"
-            + " pulse.sql.<name>.query|metric|pool|url|user|password|timeout",
+            + " pulse.http.tls.keystore_type, pulse.sample.interval, pulse.timer.buckets, pulse.metrics.max_series,"
+            + " pulse.pools, pulse.pools.exclude, pulse.jvm, pulse.timer.<operation>, pulse.timer.<operation>.stall,"
+            + " pulse.queue.<name>, pulse.sql.<name>.query|metric|pool|url|user|password|timeout,"
+            + " pulse.influx.url|db|user|password|org|bucket|token|buffer_points|timeout, pulse.textfile.path,"
+            + " pulse.pushgateway.url|job",
     })
     void badValueIsOneLineAndTheServiceRunsUntouched(String key, String value, String message) throws Exception {
         int port = ForkedJvm.freePort();
@@ -58,6 +60,24 @@ class ConfigErrorIT {
                 key.equals("pulse.http.port") ? "# port below" : "pulse.http.port=" + port,
                 key + "=" + value);
         assertRunsUntouched(config, port, List.of("pulse: " + config.toAbsolutePath() + ":4: " + message));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiterString = " => ", value = {
+        "pulse_processing_duration_seconds => Pulse's pulse_processing_duration_seconds (a histogram)",
+        "pulse_db_pool_size => Pulse's pulse_db_pool_size (a gauge)",
+        "pulse_processing_duration_seconds_bucket => Pulse's pulse_processing_duration_seconds (a histogram)",
+    })
+    void anSqlGaugeNamedLikeOneOfPulsesOwnFamiliesIsOneLine(String metric, String family) throws Exception {
+        int port = ForkedJvm.freePort();
+        Path config = ForkedJvm.writeConfig(folder,
+                "pulse.http.host=127.0.0.1",
+                "pulse.timer.jobs=dev.pulse.it.apps.Jobs#process",
+                "pulse.http.port=" + port,
+                "pulse.sql.a.query=SELECT 1 AS \"value\"",
+                "pulse.sql.a.metric=" + metric);
+        assertRunsUntouched(config, port, List.of("pulse: " + config.toAbsolutePath() + ":5: pulse.sql.a.metric:"
+                + " expected a metric name of its own, not " + family + ", found \"" + metric + "\""));
     }
 
     @Test

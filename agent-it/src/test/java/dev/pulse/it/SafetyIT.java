@@ -53,7 +53,8 @@ class SafetyIT {
                 "pulse.timer.dropped=dev.pulse.it.apps.Dropped#work",
                 "pulse.queue.holders=dev.pulse.it.apps.Holder#jobs");
         app = ForkedJvm.start(List.of(ForkedJvm.agentFlags(config).get(0), FAULT_HOOK), Map.of(),
-                List.of("-cp", ForkedJvm.APPS_CLASSPATH, APP), "--stop-file", folder.resolve("stop").toString());
+                List.of("-cp", ForkedJvm.APPS_CLASSPATH, APP), "--stop-file", folder.resolve("stop").toString(),
+                "--metrics-port", String.valueOf(port));
         app.awaitStdout("app: ready");
         scrape = app.awaitScrape(port);
     }
@@ -128,7 +129,9 @@ class SafetyIT {
         assertTrue(app.stdout().contains("app: dropped loader true sum=9"), app::describe);
         assertEquals(3, count("dropped"));
         assertTrue(app.stdout().contains("app: class loader collected=true"), app::describe);
+        // Dropped only after the sampler read it: its field and size() had been looked up.
         assertTrue(app.stdout().contains("app: queue holder collected=true"), app::describe);
+        assertTrue(app.stdout().contains("app: queue holder's class loader collected=true"), app::describe);
     }
 
     @Test

@@ -39,7 +39,7 @@ class SqlGaugeIT {
                 "pulse.metrics.max_series=5",
                 "pulse.sql.per_job.query=SELECT id AS job, 1 AS \"value\" FROM jobs ORDER BY id",
                 "pulse.sql.per_job.url=jdbc:h2:mem:jobs",
-                "pulse.sql.by_owner.query=SELECT status AS owner_email, COUNT(*) AS \"value\" FROM jobs GROUP BY status",
+                "pulse.sql.by_owner.query=SELECT 'ops' AS owner_email, 1 AS \"value\"",
                 "pulse.sql.by_owner.url=jdbc:h2:mem:jobs");
         try (ForkedJvm app = ForkedJvm.start(ForkedJvm.agentFlags(config), Map.of(),
                 List.of("-cp", ForkedJvm.appsClasspathWith(org.h2.Driver.class), "dev.pulse.it.apps.SqlApp"))) {
@@ -65,14 +65,18 @@ class SqlGaugeIT {
                     .collect(java.util.stream.Collectors.toList());
             assertEquals(List.of("pulse: warning: sampling sql:by_owner: java.sql.SQLException: column"
                     + " \"owner_email\" cannot be a label: \"email\" suggests personal data, which a metrics endpoint"
-                    + " must not export (logged once; counted in pulse_sampler_errors_total)"), refused);
+                    + " must not export; counted in pulse_sampler_errors_total (at most one line per source every"
+                    + " 10 minutes)"), refused);
+            assertEquals(0, Scrape.value(capped, "pulse_sql_up", "gauge=\"by_owner\""), capped);
+            assertEquals(1, Scrape.value(capped, "pulse_sql_up", "gauge=\"per_job\""), capped);
 
             app.awaitStdout("app: phase 2");
             String second = app.awaitScrape(port, "the update seen",
                     text -> Scrape.value(text, "pulse_jobs", "status=\"done\"") == 7);
             assertEquals(1, Scrape.value(second, "pulse_jobs", "status=\"ready\""));
             assertTrue(Scrape.value(second, "pulse_jobs_oldest_ready_age_seconds") < 60, second);
-            assertEquals(errors(first), errors(second), "once the table exists, every pass succeeds:\n" + second);
+            assertEquals(errors(first), errors(second), "once the table exists, every pass succeeds:\n" + second
+                    + app.describe());
         }
     }
 }

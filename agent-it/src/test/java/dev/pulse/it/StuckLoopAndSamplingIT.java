@@ -99,9 +99,11 @@ class StuckLoopAndSamplingIT {
         assertTrue(Scrape.value(text, "pulse_sampler_errors_total", "source=\"queue:slow\"") >= 1, text);
         assertTrue(Double.isNaN(Scrape.value(text, "pulse_queue_depth", "queue_name=\"throwing\"")), text);
         assertTrue(app.stderr().contains("pulse: warning: sampling queue:throwing: size() threw"
-                + " java.lang.IllegalStateException: size() is broken (logged once;"), app.stderr());
+                + " java.lang.IllegalStateException: size() is broken; counted in pulse_sampler_errors_total (at most"
+                + " one line per source every 10 minutes)"), app.stderr());
         assertTrue(app.stderr().contains("pulse: warning: sampling queue:slow: still running after 200 ms; not read"
-                + " again until it returns (logged once;"), app.stderr());
+                + " again until it returns; counted in pulse_sampler_errors_total (at most one line per source"
+                + " every 10 minutes)"), app.stderr());
         double passes = Scrape.value(text, "pulse_sampler_duration_seconds_count");
         assertTrue(passes >= 10, "the sampler kept its schedule: " + passes + " passes");
     }

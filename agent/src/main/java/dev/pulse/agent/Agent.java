@@ -11,6 +11,7 @@ import dev.pulse.agent.output.Outputs;
 import dev.pulse.agent.pools.DbPools;
 import dev.pulse.agent.pools.ExecutorPools;
 import dev.pulse.agent.pools.JdbcPoolKind;
+import dev.pulse.agent.sample.ClassInitialization;
 import dev.pulse.agent.sample.QueueSampler;
 import dev.pulse.agent.sample.SampleSource;
 import dev.pulse.agent.sample.Sampler;
@@ -64,14 +65,16 @@ final class Agent {
             sources.add(dbPools);
             sources.add(executors);
         }
-        sources.add(new SqlGauges(config.sqlGauges(), dbPools, service, config.maxSeries(), self));
+        PrometheusRegistry registry = new GuardedRegistry(self::scrapeFault);
+        sources.add(new SqlGauges(config.sqlGauges(), PoolNamesFromMetrics.lookup(dbPools, registry), service,
+                config.maxSeries(), self, SqlGauges.startupGrace(config.sampleInterval()),
+                properties));
         Sampler sampler = new Sampler(sources, config.sampleInterval(), service, properties);
 
         if (!BootstrapBridge.install(new AgentHooks(timers, queues, dbPools, executors))) {
             AgentLog.warn("another Pulse agent is already running in this JVM; this one does nothing");
             return;
         }
-        PrometheusRegistry registry = new GuardedRegistry(self::scrapeFault);
         self.register(registry);
         timers.register(registry);
         sampler.register(registry);
@@ -106,8 +109,11 @@ final class Agent {
     }
 
     /**
-     * Classes holding a static queue field that were loaded before the agent: their static
-     * initializer has run already, so the woven hook never reports them.
+     * Classes holding a queue field that were loaded before the agent. For a static field: those
+     * already initialized never run their woven static initializer, so they are handed over here;
+     * those loaded but not initialized yet are sampled only once the application initializes them:
+     * reading their field now would run their static initializer on the agent's thread. For an
+     * instance field, the instances made from now on are found as they are constructed.
      */
     private static void registerLoadedQueueHolders(PulseConfig config, Instrumentation instrumentation,
             QueueSampler queues) {
@@ -116,6 +122,7 @@ final class Agent {
             return;
         }
         boolean[] told = new boolean[configs.size()];
+        boolean canTell = ClassInitialization.open(instrumentation);
         for (Class<?> loaded : instrumentation.getAllLoadedClasses()) {
             for (int id = 0; id < configs.size(); id++) {
                 if (configs.get(id).className().equals(loaded.getName())) {
@@ -128,7 +135,12 @@ final class Agent {
                         }
                         continue;
                     }
-                    queues.classInitialized(id, loaded);
+                    queues.classLoadedBeforeAgent(id, loaded);
+                    if (!canTell) {
+                        AgentLog.warn("pulse.queue." + configs.get(id).name() + ": " + loaded.getName()
+                                + " was loaded before the agent and this JVM cannot tell whether it is initialized;"
+                                + " its static field is sampled only if its static initializer runs from now on");
+                    }
                 }
             }
         }

@@ -3,10 +3,13 @@ package dev.pulse.it.apps;
 import dev.pulse.it.apps.shapes.Square;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.ref.WeakReference;
 import java.lang.reflect.Method;
+import java.net.HttpURLConnection;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -24,8 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The fault cases that can share one JVM, each printing one "app: <case> ..." line the test
  * checks against the scrape: exceptions, a failing recorder, deep recursion, many threads, a
- * wildcard over awkward methods, a dropped class loader and queue holder. It then prints
- * "app: ready", waits for the file named by {@code --stop-file} (at most a minute), prints its
+ * wildcard over awkward methods, a dropped class loader and queue holder. With
+ * {@code --metrics-port} (the agent's endpoint), the queue holder is dropped only once the agent
+ * has sampled it. It then prints "app: ready", waits for the file named by {@code --stop-file} (at most a minute), prints its
  * non-daemon threads and its system properties, and returns from main.
  */
 public final class SafetyApp {
@@ -38,6 +42,7 @@ public final class SafetyApp {
 
     public static void main(String[] args) throws Exception {
         Path stopFile = Paths.get(args[1]);
+        int metricsPort = args.length > 3 && args[2].equals("--metrics-port") ? Integer.parseInt(args[3]) : 0;
         exceptions();
         faultyRecorder();
         recursion();
@@ -45,7 +50,7 @@ public final class SafetyApp {
         virtualThreads();
         shapes();
         droppedClassLoader();
-        droppedQueueHolder();
+        droppedQueueHolder(metricsPort);
         System.out.println("app: ready");
 
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
@@ -182,11 +187,7 @@ public final class SafetyApp {
     }
 
     private static WeakReference<ClassLoader> loadAndRunDropped() throws Exception {
-        List<URL> urls = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            urls.add(Paths.get(entry).toUri().toURL());
-        }
-        URLClassLoader child = new URLClassLoader(urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader());
+        URLClassLoader child = childLoader();
         Class<?> dropped = child.loadClass(Dropped.class.getName());
         Method work = dropped.getMethod("work", int.class);
         int sum = 0;
@@ -198,14 +199,62 @@ public final class SafetyApp {
         return new WeakReference<>(child);
     }
 
-    private static void droppedQueueHolder() throws InterruptedException {
-        WeakReference<Holder> holder = new WeakReference<>(new Holder(4));
-        System.out.println("app: queue holder collected=" + collected(holder));
+    /**
+     * A queue holder of a child loader: once the sampler has read it (its field and size() looked
+     * up), the app drops it and its loader; nothing may keep either alive.
+     */
+    private static void droppedQueueHolder(int metricsPort) throws Exception {
+        List<WeakReference<?>> dropped = sampleAndDropQueueHolder(metricsPort);
+        System.out.println("app: queue holder collected=" + collected(dropped.get(0)));
+        System.out.println("app: queue holder's class loader collected=" + collected(dropped.get(1)));
     }
 
-    /** Waits, with a deadline, for the referent to be collected. */
-    private static boolean collected(WeakReference<?> reference) throws InterruptedException {
+    private static List<WeakReference<?>> sampleAndDropQueueHolder(int metricsPort) throws Exception {
+        URLClassLoader child = childLoader();
+        Object holder = child.loadClass(Holder.class.getName()).getConstructor(int.class).newInstance(6);
+        if (metricsPort > 0) {
+            awaitQueueDepth(metricsPort, "holders", 6);
+        }
+        child.close();
+        return List.of(new WeakReference<>(holder), new WeakReference<>(child));
+    }
+
+    /** Scrapes the agent's endpoint until the queue's depth is {@code depth}, for at most 20 s. */
+    private static void awaitQueueDepth(int port, String queue, double depth) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        URL metrics = java.net.URI.create("http://127.0.0.1:" + port + "/metrics").toURL();
+        while (System.nanoTime() < deadline) {
+            HttpURLConnection connection = (HttpURLConnection) metrics.openConnection();
+            try (InputStream in = connection.getInputStream()) {
+                for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                    if (line.startsWith("pulse_queue_depth{") && line.contains("queue_name=\"" + queue + "\"")
+                            && Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) == depth) {
+                        return;
+                    }
+                }
+            } catch (IOException notYet) {
+                // the endpoint is still starting
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("queue " + queue + " was not sampled at depth " + depth);
+    }
+
+    /** A loader of its own over the app's class path, delegating only to the platform loader. */
+    private static URLClassLoader childLoader() throws IOException {
+        List<URL> urls = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            urls.add(Paths.get(entry).toUri().toURL());
+        }
+        return new URLClassLoader(urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader());
+    }
+
+    /**
+     * Waits, with a deadline, for the referent to be collected: 8 s, so that the cases that fail
+     * still leave the app time to print "app: ready" before the test stops waiting.
+     */
+    private static boolean collected(WeakReference<?> reference) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
         while (reference.get() != null && System.nanoTime() < deadline) {
             System.gc();
             Thread.sleep(20);

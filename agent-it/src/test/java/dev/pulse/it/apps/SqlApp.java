@@ -6,7 +6,7 @@ import java.sql.Statement;
 
 /**
  * A jobs table in an in-memory H2 database with known rows: 3 ready, 1 running, 5 done. After
- * "app: phase 1" and two seconds, two ready jobs are done: "app: phase 2".
+ * "app: phase 1" and five seconds (time to sample phase 1 on a loaded machine), two ready jobs are done: "app: phase 2".
  */
 public final class SqlApp {
 
@@ -19,7 +19,7 @@ public final class SqlApp {
                     + " (5, 'done', LOCALTIMESTAMP), (6, 'done', LOCALTIMESTAMP), (7, 'done', LOCALTIMESTAMP),"
                     + " (8, 'done', LOCALTIMESTAMP), (9, 'done', LOCALTIMESTAMP)");
             System.out.println("app: phase 1");
-            Thread.sleep(2000);
+            Thread.sleep(5000);
             statement.execute("UPDATE jobs SET status = 'done' WHERE id IN (1, 2)");
             System.out.println("app: phase 2");
             Thread.sleep(120_000);

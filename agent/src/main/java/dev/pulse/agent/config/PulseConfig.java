@@ -332,11 +332,29 @@ public final class PulseConfig {
                 }
             }
             for (SqlSettings gauge : sql.values()) {
-                sqlGauges.add(gauge.build());
+                SqlGaugeConfig built = gauge.build();
+                checkMetricOfItsOwn(built);
+                sqlGauges.add(built);
             }
             finishAuth();
             finishTls();
             outputs = outputSettings.build(service);
+        }
+
+        /**
+         * Two gauges of one metric would be one family whose label names are known only when the
+         * queries run, and may differ: each gauge has a metric of its own.
+         */
+        private void checkMetricOfItsOwn(SqlGaugeConfig gauge) throws ConfigException {
+            for (SqlGaugeConfig other : sqlGauges) {
+                if (other.metric().equals(gauge.metric())) {
+                    String where = gauge.metricSetting() != null ? gauge.metricSetting().origin()
+                            : other.metricSetting() != null ? other.metricSetting().origin() : "configuration";
+                    throw new ConfigException(where + ": " + ConfigSources.SECTION_SQL + gauge.name()
+                            + ".metric: expected a metric no other SQL gauge exports, found \"" + gauge.metric()
+                            + "\", the metric of " + ConfigSources.SECTION_SQL + other.name());
+                }
+            }
         }
 
         /** User and password hash come together; the hash must be one hash-password prints. */

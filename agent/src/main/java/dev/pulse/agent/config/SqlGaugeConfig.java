@@ -15,17 +15,20 @@ public final class SqlGaugeConfig {
     private final String name;
     private final String query;
     private final String metric;
+    /** Where {@link #metric} was set; null for the default. */
+    private final Setting metricSetting;
     private final String pool;
     private final String url;
     private final String user;
     private final String password;
     private final Duration timeout;
 
-    SqlGaugeConfig(String name, String query, String metric, String pool, String url, String user, String password,
+    SqlGaugeConfig(String name, String query, String metric, Setting metricSetting, String pool, String url, String user, String password,
             Duration timeout) {
         this.name = name;
         this.query = query;
         this.metric = metric;
+        this.metricSetting = metricSetting;
         this.pool = pool;
         this.url = url;
         this.user = user;
@@ -44,6 +47,11 @@ public final class SqlGaugeConfig {
     /** The metric name, without a suffix: a gauge. */
     public String metric() {
         return metric;
+    }
+
+    /** Where the metric name was set, or null for the default. */
+    Setting metricSetting() {
+        return metricSetting;
     }
 
     /** The discovered pool to borrow a connection from: a pool name or {@link #ANY_POOL}. */

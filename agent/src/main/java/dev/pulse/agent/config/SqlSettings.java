@@ -39,6 +39,15 @@ final class SqlSettings {
             }
             metric = metricSetting.value();
         }
+        String clash = OwnMetrics.clash(metric);
+        if (clash != null && metricSetting != null) {
+            throw ConfigException.expected(metricSetting, "a metric name of its own, not " + clash);
+        }
+        if (clash != null) {
+            throw new ConfigException(query.origin() + ": " + ConfigSources.SECTION_SQL + name + ".metric: expected"
+                    + " a metric name of its own, not " + clash + ", found the default \"" + metric
+                    + "\" of gauge \"" + name + "\"");
+        }
         Setting url = settings.get("url");
         Setting pool = settings.get("pool");
         if (url != null && pool != null) {
@@ -50,7 +59,7 @@ final class SqlSettings {
         }
         String poolName = pool == null || pool.value().isEmpty() ? SqlGaugeConfig.ANY_POOL : pool.value();
         Duration timeout = settings.containsKey("timeout") ? Durations.parse(settings.get("timeout")) : DEFAULT_TIMEOUT;
-        return new SqlGaugeConfig(name, query.value(), metric, poolName, url == null ? null : url.value(),
+        return new SqlGaugeConfig(name, query.value(), metric, metricSetting, poolName, url == null ? null : url.value(),
                 valueOf("user"), valueOf("password"), timeout);
     }
 

@@ -1,5 +1,6 @@
 package dev.pulse.agent.output;
 
+import dev.pulse.agent.LimitedLog;
 import dev.pulse.agent.config.OutputConfig;
 import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -24,6 +25,9 @@ public final class Outputs {
     /** How long the service's exit may wait for the outputs' last writes, all together. */
     public static final Duration EXIT_DEADLINE = Duration.ofSeconds(3);
     static final String THREAD_PREFIX = "pulse-output-";
+
+    /** One line per output per 10 minutes, however its failures read. */
+    private static final LimitedLog LOG = LimitedLog.warnings();
 
     private final List<Runner> runners = new ArrayList<>();
 
@@ -91,7 +95,6 @@ public final class Outputs {
         private final Output output;
         private final OutputStats stats;
         private final PrometheusRegistry registry;
-        private final FailureLog log;
         private final ScheduledThreadPoolExecutor thread;
         private volatile long intervalNanos;
 
@@ -99,7 +102,6 @@ public final class Outputs {
             this.output = output;
             this.stats = stats;
             this.registry = registry;
-            this.log = new FailureLog(output.name());
             this.thread = new ScheduledThreadPoolExecutor(1, runnable -> {
                 Thread daemon = new Thread(runnable, THREAD_PREFIX + output.name());
                 daemon.setDaemon(true);
@@ -131,7 +133,8 @@ public final class Outputs {
                 output.write(scrape, System.currentTimeMillis(), deadlineNanos, last);
             } catch (Throwable e) {
                 stats.failures.increment();
-                log.failed(String.valueOf(e.getMessage() != null ? e.getMessage() : e));
+                LOG.warn("output " + output.name(), (e.getMessage() != null ? e.getMessage() : String.valueOf(e))
+                        + "; counted in pulse_output_failures_total");
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.pulse.agent.sample;
 
+import java.util.List;
 import javax.sql.DataSource;
 
 /** Finds a connection pool the agent discovered, by its name, for SQL gauges. */
@@ -14,6 +15,11 @@ public interface PoolLookup {
      */
     default boolean canLend(String name) {
         return true;
+    }
+
+    /** The names of the pools found so far, for a message naming a pool that is not among them. */
+    default List<String> names() {
+        return List.of();
     }
 
     PoolLookup NONE = name -> null;

@@ -67,7 +67,16 @@ public final class QueueSampler implements SampleSource {
         queues[source].track(instance);
     }
 
+    /** From the woven static initializer, when it has run to its end. */
     public void classInitialized(int source, Class<?> type) {
         queues[source].track(type);
+    }
+
+    /**
+     * A class holding a static queue field, loaded before the agent: it is sampled once the
+     * application has initialized it (see {@link ClassInitialization}), never initialized by the agent.
+     */
+    public void classLoadedBeforeAgent(int source, Class<?> type) {
+        queues[source].trackLoaded(type);
     }
 }

@@ -11,6 +11,18 @@ public interface SampleTask {
         return null;
     }
 
+    /**
+     * True for a read that may be slow by nature (a query over the network): it runs on its own
+     * schedule and thread, and no pass over the other reads ever waits for it.
+     */
+    default boolean ownSchedule() {
+        return false;
+    }
+
+    /** The run started last is still running at its deadline; it may go on, on its own thread. */
+    default void expired() {
+    }
+
     /** Takes one sample; reports what failed to {@code errors} (or throws) and never loops forever on purpose. */
     void run(Errors errors) throws Exception;
 

@@ -1,27 +1,32 @@
 package dev.pulse.agent.sample;
 
-import java.lang.reflect.InvocationTargetException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.util.Collection;
 import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.concurrent.BlockingQueue;
 
 /** Reads the size, and capacity where bounded, of a Collection, a Map or any object with size(). */
 final class Sizes {
 
-    private static final Method NONE;
+    /** Where a type has no usable size(). */
+    private static final MethodHandle NONE = MethodHandles.constant(long.class, -1L);
+    private static final MethodType SIZE_TYPE = MethodType.methodType(long.class, Object.class);
 
-    static {
-        try {
-            NONE = Object.class.getMethod("hashCode");
-        } catch (NoSuchMethodException e) {
-            throw new ExceptionInInitializerError(e);
+    /**
+     * size() of other types, as method handles of type (Object)long; NONE where there is none. A
+     * ClassValue lives and dies with its class, so the handle (which references the class) keeps
+     * no loader alive. A method handle, unlike Method.invoke on Java 11..17, generates no accessor
+     * class under the application's loader.
+     */
+    private static final ClassValue<MethodHandle> SIZE_METHODS = new ClassValue<MethodHandle>() {
+        @Override
+        protected MethodHandle computeValue(Class<?> type) {
+            return findSizeMethod(type);
         }
-    }
-
-    /** size() methods found on other types; touched by the sampler thread only. */
-    private static final Map<Class<?>, Method> SIZE_METHODS = new WeakHashMap<>();
+    };
 
     private Sizes() {
     }
@@ -35,14 +40,13 @@ final class Sizes {
             if (queue instanceof Map) {
                 return checked(((Map<?, ?>) queue).size(), -1);
             }
-            Method size = sizeMethod(queue.getClass());
-            if (size == null) {
+            MethodHandle size = SIZE_METHODS.get(queue.getClass());
+            if (size == NONE) {
                 return null;
             }
-            return checked(((Number) size.invoke(queue)).longValue(), -1);
-        } catch (InvocationTargetException e) {
-            return Reading.failed("size() threw " + e.getCause());
-        } catch (Exception e) {
+            return checked((long) size.invokeExact(queue), -1);
+        } catch (Throwable e) {
+            // Whatever size() throws is the queue's failure, as Method.invoke would have wrapped it.
             return Reading.failed("size() threw " + e);
         }
     }
@@ -66,22 +70,17 @@ final class Sizes {
         return new Reading(size, capacity, null);
     }
 
-    private static Method sizeMethod(Class<?> type) {
-        Method cached = SIZE_METHODS.get(type);
-        if (cached == null) {
-            cached = NONE;
-            try {
-                Method size = type.getMethod("size");
-                Class<?> returns = size.getReturnType();
-                if ((returns == int.class || returns == long.class) && size.trySetAccessible()) {
-                    cached = size;
-                }
-            } catch (NoSuchMethodException | RuntimeException e) {
-                // no usable size(): remembered as NONE
+    private static MethodHandle findSizeMethod(Class<?> type) {
+        try {
+            Method size = type.getMethod("size");
+            Class<?> returns = size.getReturnType();
+            if ((returns == int.class || returns == long.class) && size.trySetAccessible()) {
+                return MethodHandles.lookup().unreflect(size).asType(SIZE_TYPE);
             }
-            SIZE_METHODS.put(type, cached);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // no usable size(): remembered as NONE
         }
-        return cached == NONE ? null : cached;
+        return NONE;
     }
 
     static final class Reading {

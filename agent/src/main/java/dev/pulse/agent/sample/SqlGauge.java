@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,8 +25,9 @@ import java.util.function.ObjLongConsumer;
 import java.util.regex.Pattern;
 
 /**
- * One {@code pulse.sql.<name>}: the sampler runs the query and keeps the result, which the
- * scrape serves as a gauge family. The {@code value} column is the value; every other column is a
+ * One {@code pulse.sql.<name>}: the sampler runs the query on the gauge's own schedule and keeps
+ * the result, which the scrape serves as a gauge family; after a failed read the family has no
+ * series (pulse_sql_up says 0), as a Prometheus exporter's target that is down. The {@code value} column is the value; every other column is a
  * label (its name lower-cased). Rows with the same labels are added up; beyond
  * {@code pulse.metrics.max_series} label sets the rest are added into one series whose labels are
  * all "other". A label column named like personal data ({@link PersonalData}) fails the query.
@@ -43,9 +45,15 @@ final class SqlGauge implements SampleTask, Collector {
     private final String help;
     private final int maxSeries;
     private final ObjLongConsumer<String> overflow;
+    private final GaugeSnapshot empty;
+    /** The last read's values; {@link #empty} once a read failed, so a stale value never looks fresh. */
     private volatile GaugeSnapshot last;
-    /** Sampler thread only: the first pass is skipped, so a service has one interval to create its tables. */
-    private boolean firstPassSkipped;
+    /** {@link #UNKNOWN} before the first read ends, then 1 or 0: whether the last read succeeded. */
+    private volatile int up = UNKNOWN;
+    /** Unix seconds of the last successful read; NaN before the first. */
+    private volatile double lastSuccessSeconds = Double.NaN;
+
+    static final int UNKNOWN = -1;
 
     SqlGauge(SqlGaugeConfig config, ConnectionSource connections, Labels constLabels, int maxSeries,
             ObjLongConsumer<String> overflow) {
@@ -55,7 +63,8 @@ final class SqlGauge implements SampleTask, Collector {
         this.connections = connections;
         this.constLabels = constLabels;
         this.help = "SQL gauge " + config.name() + ": " + config.query();
-        this.last = GaugeSnapshot.builder().name(config.metric()).help(help).build();
+        this.empty = GaugeSnapshot.builder().name(config.metric()).help(help).build();
+        this.last = empty;
     }
 
     @Override
@@ -63,9 +72,19 @@ final class SqlGauge implements SampleTask, Collector {
         return "sql:" + config.name();
     }
 
+    /** The gauge's name in {@code pulse.sql.<name>}: the {@code gauge} label of pulse_sql_up. */
+    String gaugeName() {
+        return config.name();
+    }
+
     @Override
     public Duration timeout() {
         return config.timeout();
+    }
+
+    @Override
+    public boolean ownSchedule() {
+        return true;
     }
 
     @Override
@@ -78,19 +97,65 @@ final class SqlGauge implements SampleTask, Collector {
         return last;
     }
 
+    int up() {
+        return up;
+    }
+
+    double lastSuccessSeconds() {
+        return lastSuccessSeconds;
+    }
+
+    /** The run is past its timeout: its old values go, it is down until a read succeeds. */
+    @Override
+    public void expired() {
+        down();
+    }
+
+    /**
+     * One read within {@code .timeout}: borrowing (bounded where the pool kind can bound it) and the
+     * query share that one deadline. On failure the gauge's values go and it is down.
+     *
+     * @throws SQLException what failed: no connection, the query, a column that cannot be a label
+     */
     @Override
     public void run(Errors errors) throws SQLException {
-        if (!firstPassSkipped) {
-            firstPassSkipped = true;
+        long deadline = System.nanoTime() + config.timeout().toNanos();
+        Connection connection;
+        try {
+            connection = connections.borrow(deadline);
+        } catch (ConnectionSource.NotYet notYet) {
             return;
+        } catch (SQLException | RuntimeException e) {
+            down();
+            throw e;
         }
-        try (Connection connection = connections.open(); Statement statement = connection.createStatement()) {
-            statement.setQueryTimeout((int) Math.max(1, config.timeout().getSeconds()));
+        boolean ok = false;
+        try (Statement statement = connection.createStatement()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new SQLTimeoutException("borrowing a connection took the whole timeout of "
+                        + config.timeout().toMillis() + " ms");
+            }
+            statement.setQueryTimeout((int) Math.max(1, (left + 999_999_999L) / 1_000_000_000L));
             statement.setMaxRows(MAX_ROWS + 1);
             try (ResultSet rows = statement.executeQuery(config.query())) {
-                last = read(rows, errors);
+                GaugeSnapshot values = read(rows, errors);
+                last = values;
+                lastSuccessSeconds = System.currentTimeMillis() / 1000.0;
+                up = 1;
+                ok = true;
             }
+        } catch (SQLException | RuntimeException e) {
+            down();
+            throw e;
+        } finally {
+            connections.giveBack(connection, !ok);
         }
+    }
+
+    private void down() {
+        last = empty;
+        up = 0;
     }
 
     private GaugeSnapshot read(ResultSet rows, Errors errors) throws SQLException {

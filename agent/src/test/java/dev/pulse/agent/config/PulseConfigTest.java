@@ -230,6 +230,25 @@ class PulseConfigTest {
             + " JDBC URL such as jdbc:postgresql://db:5432/jobs, found \"postgres://x\"",
         "pulse.sql.jobs.query=SELECT 1 AS value~pulse.sql.jobs.url=jdbc:h2:mem:x~pulse.sql.jobs.pool=db|:3:"
             + " pulse.sql.jobs.pool: expected either pulse.sql.jobs.pool or pulse.sql.jobs.url, not both, found \"db\"",
+        "pulse.sql.a.query=SELECT 1 AS value~pulse.sql.a.metric=pulse_processing_duration_seconds|:2: pulse.sql.a.metric:"
+            + " expected a metric name of its own, not Pulse's pulse_processing_duration_seconds (a histogram), found"
+            + " \"pulse_processing_duration_seconds\"",
+        "pulse.sql.a.query=SELECT 1 AS value~pulse.sql.a.metric=pulse_db_pool_size|:2: pulse.sql.a.metric: expected a"
+            + " metric name of its own, not Pulse's pulse_db_pool_size (a gauge), found \"pulse_db_pool_size\"",
+        "pulse.sql.a.query=SELECT 1 AS value~pulse.sql.a.metric=pulse_db_pool_acquire_duration_seconds_bucket|:2:"
+            + " pulse.sql.a.metric: expected a metric name of its own, not Pulse's"
+            + " pulse_db_pool_acquire_duration_seconds (a histogram), found"
+            + " \"pulse_db_pool_acquire_duration_seconds_bucket\"",
+        "pulse.sql.a.query=SELECT 1 AS value~pulse.sql.a.metric=pulse_sampler_errors_total|:2: pulse.sql.a.metric:"
+            + " expected a metric name of its own, not Pulse's pulse_sampler_errors (a counter), found"
+            + " \"pulse_sampler_errors_total\"",
+        "pulse.sql.a.query=SELECT 1 AS value~pulse.sql.a.metric=jvm_memory_used_bytes|:2: pulse.sql.a.metric: expected"
+            + " a metric name of its own, not the JVM's jvm_* families, found \"jvm_memory_used_bytes\"",
+        "pulse.sql.up.query=SELECT 1 AS value|:1: pulse.sql.up.metric: expected a metric name of its own, not Pulse's"
+            + " pulse_sql_up (a gauge), found the default \"pulse_sql_up\" of gauge \"up\"",
+        "pulse.sql.a.query=SELECT 1 AS value~pulse.sql.a.metric=pulse_jobs~pulse.sql.b.query=SELECT 2 AS value"
+            + "~pulse.sql.b.metric=pulse_jobs|:4: pulse.sql.b.metric: expected a metric no other SQL gauge exports,"
+            + " found \"pulse_jobs\", the metric of pulse.sql.a",
     })
     void stallAndSqlErrors(String lines, String expected) throws Exception {
         Path file = write(lines.replace('~', '\n') + "\npulse.timer.loop=a.B#run\n");

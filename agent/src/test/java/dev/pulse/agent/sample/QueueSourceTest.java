@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.ref.WeakReference;
+import java.lang.reflect.Constructor;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,6 +17,7 @@ import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class QueueSourceTest {
@@ -133,6 +137,71 @@ class QueueSourceTest {
         assertNull(reference.get(), "the sampler must not keep a holder alive");
         source.run(recorder);
         assertNull(source.last());
+    }
+
+    @Test
+    void aReadHolderLeavesItsClassLoaderCollectable() throws Exception {
+        QueueSource source = new QueueSource("jobs", "jobs");
+        WeakReference<ClassLoader> loader = readInOwnLoader(source);
+        for (int i = 0; i < 100 && loader.get() != null; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertNull(loader.get(), "the field and size() found on a holder's class must not keep its loader alive");
+    }
+
+    /** A Holder and a Sized of a loader of their own, read once (field and size() looked up), then dropped. */
+    private WeakReference<ClassLoader> readInOwnLoader(QueueSource source) throws Exception {
+        URL classes = QueueSourceTest.class.getProtectionDomain().getCodeSource().getLocation();
+        URLClassLoader own = new URLClassLoader(new URL[] {classes}, ClassLoader.getPlatformClassLoader());
+        Constructor<?> sized = own.loadClass(Sized.class.getName()).getDeclaredConstructor(long.class);
+        sized.setAccessible(true);
+        Constructor<?> holder = own.loadClass(Holder.class.getName()).getDeclaredConstructor(Object.class);
+        holder.setAccessible(true);
+        Object instance = holder.newInstance(sized.newInstance(5L));
+        assertEquals(own, instance.getClass().getClassLoader());
+        source.track(instance);
+        source.run(recorder);
+        assertEquals(5, source.last().depth);
+        assertTrue(errors.isEmpty(), errors::toString);
+        own.close();
+        return new WeakReference<>(own);
+    }
+
+    @Test
+    void aClassLoadedButNotInitializedIsNeverInitializedByTheSampler() throws Exception {
+        QueueSource source = new QueueSource("lazy", "QUEUE");
+        Class<?> lazy = Class.forName(LazyHolder.class.getName(), false, getClass().getClassLoader());
+        source.trackLoaded(lazy);
+        source.run(recorder);
+        assertEquals(0, LAZY_INITIALIZED.get(), "the sampler ran the static initializer");
+        assertNull(source.last(), "no depth before the class is initialized");
+        LazyHolder.QUEUE.add("x");
+        assertEquals(1, LAZY_INITIALIZED.get());
+        source.track(lazy); // as the woven static initializer reports it
+        source.run(recorder);
+        assertEquals(1, source.last().depth);
+        assertTrue(errors.isEmpty(), errors::toString);
+    }
+
+    @Test
+    void aClassLoadedBeforeTheAgentWithAnInstanceFieldIsNoHolder() {
+        QueueSource source = new QueueSource("jobs", "jobs");
+        source.trackLoaded(Holder.class);
+        source.run(recorder);
+        assertNull(source.last());
+        assertTrue(errors.isEmpty(), errors::toString);
+    }
+
+    /** Counts LazyHolder's initializations: outside it, since reading it must not initialize it. */
+    static final AtomicInteger LAZY_INITIALIZED = new AtomicInteger();
+
+    static final class LazyHolder {
+        static final Queue<String> QUEUE = new ConcurrentLinkedQueue<>();
+
+        static {
+            LAZY_INITIALIZED.incrementAndGet();
+        }
     }
 
     static final class Holder {

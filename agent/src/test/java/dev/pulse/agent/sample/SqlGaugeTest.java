@@ -90,17 +90,47 @@ class SqlGaugeTest {
     }
 
     @Test
-    void aPoolThatIsNotThereIsAClearError() throws Exception {
-        SqlGauge gauge = gauge("SELECT 1 AS \"value\"", "pulse.sql.g.pool=main-db", PoolLookup.NONE);
+    void aPoolThatIsNotThereIsNoFailureDuringTheStartUpGraceAndThenNamesThePoolsFound() throws Exception {
+        PoolLookup lookup = new PoolLookup() {
+            @Override
+            public javax.sql.DataSource find(String name) {
+                return null;
+            }
+
+            @Override
+            public List<String> names() {
+                return List.of("runs-db", "audit-db");
+            }
+        };
+        SqlGauge starting = gauge("SELECT 1 AS \"value\"", "pulse.sql.g.pool=run-db", lookup, 60_000);
+        starting.run((source, message) -> errors.add(message));
+        assertEquals(SqlGauge.UNKNOWN, starting.up(), "not read, not down");
+        SqlGauge late = gauge("SELECT 1 AS \"value\"", "pulse.sql.g.pool=run-db", lookup, 0);
+        SQLException error = assertThrows(SQLException.class, () -> late.run((source, message) -> { }));
+        assertEquals("no connection pool named \"run-db\" in this service; pools found: \"runs-db\", \"audit-db\"",
+                error.getMessage());
+        assertEquals(0, late.up());
+        assertTrue(errors.isEmpty(), errors::toString);
+    }
+
+    @Test
+    void aFailedReadLeavesNoValueAndTheGaugeDown() throws Exception {
+        SqlGauge gauge = gauge("SELECT status, COUNT(*) AS \"value\" FROM jobs GROUP BY status", "pulse.sql.g.url=" + URL,
+                PoolLookup.NONE, 0);
         gauge.run((source, message) -> { });
-        SQLException error = assertThrows(SQLException.class, () -> gauge.run((source, message) -> { }));
-        assertEquals("no connection pool named \"main-db\" found in this service yet", error.getMessage());
+        assertEquals(1, gauge.up());
+        assertEquals(3, gauge.collect().getDataPoints().size());
+        double success = gauge.lastSuccessSeconds();
+        assertTrue(Math.abs(success - System.currentTimeMillis() / 1000.0) < 60, "last success " + success);
+        gauge.expired();
+        assertEquals(0, gauge.up());
+        assertTrue(gauge.collect().getDataPoints().isEmpty(), "an expired read leaves no stale value");
+        assertEquals(success, gauge.lastSuccessSeconds());
     }
 
     private String run(String query) throws Exception {
-        SqlGauge gauge = gauge(query, "pulse.sql.g.url=" + URL, PoolLookup.NONE);
-        gauge.run((source, message) -> errors.add(source + ": " + message));
-        assertTrue(gauge.collect().getDataPoints().isEmpty(), "the first pass is a grace period");
+        SqlGauge gauge = gauge(query, "pulse.sql.g.url=" + URL, PoolLookup.NONE, 0);
+        assertTrue(gauge.collect().getDataPoints().isEmpty(), "nothing before the first read");
         gauge.run((source, message) -> errors.add(source + ": " + message));
         PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(gauge);
@@ -109,13 +139,14 @@ class SqlGaugeTest {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    private SqlGauge gauge(String query, String where, PoolLookup pools) throws Exception {
+    private SqlGauge gauge(String query, String where, PoolLookup pools, long graceMillis) throws Exception {
         Properties properties = new Properties();
         properties.setProperty("pulse.sql.g.query", query);
         properties.setProperty("pulse.sql.g.metric", "pulse_jobs");
         properties.setProperty(where.substring(0, where.indexOf('=')), where.substring(where.indexOf('=') + 1));
         SqlGaugeConfig config = PulseConfig.from(properties, "test").sqlGauges().get(0);
-        return new SqlGauge(config, ConnectionSource.of(config, pools), Labels.of("service", "svc"), maxSeries,
+        return new SqlGauge(config, ConnectionSource.of(config, pools,
+                System.nanoTime() + graceMillis * 1_000_000), Labels.of("service", "svc"), maxSeries,
                 (metric, count) -> overflows.add(metric + "=" + count));
     }
 }
