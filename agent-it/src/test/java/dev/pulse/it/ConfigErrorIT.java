@@ -40,6 +40,9 @@ class ConfigErrorIT {
             + " found \"0\"",
         "pulse.timer.cycle => dev.pulse.it.apps.Jobs => pulse.timer.cycle: expected <class pattern>#<method pattern>"
             + "[,<method pattern>...] such as com.acme.*Worker#process*, found \"dev.pulse.it.apps.Jobs\"",
+        "pulse.timer.cycle => dev.pulse.it.apps.Jobs#process(..,int) => pulse.timer.cycle: expected a method's parameter"
+            + " list of type names, * (any one) or a final .. (any more), such as"
+            + " service(jakarta.servlet.http.HttpServletRequest,*), found \"dev.pulse.it.apps.Jobs#process(..,int)\"",
         "pulse.queu.outbox => dev.pulse.it.apps.Outbox#QUEUE => pulse.queu.outbox: unknown key; known keys are"
             + " pulse.enabled, pulse.service, pulse.http.host, pulse.http.port, pulse.http.auth.user,"
             + " pulse.http.auth.password_hash, pulse.http.tls.keystore, pulse.http.tls.keystore_password,"

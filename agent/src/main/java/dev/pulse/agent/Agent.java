@@ -62,6 +62,7 @@ final class Agent {
                 () -> self.seriesOverflow("pulse_executor_threads", 1), service, properties);
         // Pools are read before the SQL gauges, which borrow their connections from them.
         List<SampleSource> sources = new ArrayList<>(List.of(queues, new StallDetector(timers, config.timers(), service, properties)));
+        sources.add(weaver.watchCoverage(config.timers(), timers::matched));
         if (config.pools()) {
             sources.add(dbPools);
             sources.add(executors);

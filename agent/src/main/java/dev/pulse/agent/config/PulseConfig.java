@@ -56,6 +56,11 @@ public final class PulseConfig {
     private static final Pattern FIELD = Pattern.compile(IDENTIFIER);
     private static final String TIMER_EXPECTED = "<class pattern>#<method pattern>[,<method pattern>...]"
             + " such as com.acme.*Worker#process*";
+    /** A parameter type: a Java name (nested classes with $ or .), then [] per dimension or a final ... */
+    private static final Pattern PARAMETER = Pattern.compile(
+            IDENTIFIER + "(\\." + IDENTIFIER + ")*(\\[\\])*(\\.\\.\\.)?");
+    private static final String PARAMETERS_EXPECTED = "a method's parameter list of type names, * (any one) or a final .."
+            + " (any more), such as service(jakarta.servlet.http.HttpServletRequest,*)";
     private static final String QUEUE_EXPECTED = "<class>#<field> such as com.acme.JobWorker#jobs";
 
     private final boolean enabled;
@@ -547,15 +552,63 @@ public final class PulseConfig {
                 throw ConfigException.expected(setting, TIMER_EXPECTED
                         + " (Name+ takes an exact class name)");
             }
-            List<NamePattern> methods = new ArrayList<>();
-            for (String method : value.substring(hash + 1).split(",", -1)) {
-                String trimmed = method.trim();
-                if (!METHOD.matcher(trimmed).matches()) {
-                    throw ConfigException.expected(setting, TIMER_EXPECTED);
-                }
-                methods.add(NamePattern.of(trimmed));
+            List<MethodPattern> methods = new ArrayList<>();
+            for (String method : topLevelParts(value.substring(hash + 1))) {
+                methods.add(parseMethod(setting, method.trim()));
             }
             return new TimerConfig(operation, new TypePattern(NamePattern.of(type), subtypes), methods, null);
+        }
+
+        /** Splits at the commas outside parentheses: {@code a,b(int,*)} is {@code a} and {@code b(int,*)}. */
+        private static List<String> topLevelParts(String text) {
+            List<String> parts = new ArrayList<>();
+            int depth = 0;
+            int start = 0;
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c == '(') {
+                    depth++;
+                } else if (c == ')') {
+                    depth--;
+                } else if (c == ',' && depth == 0) {
+                    parts.add(text.substring(start, i));
+                    start = i + 1;
+                }
+            }
+            parts.add(text.substring(start));
+            return parts;
+        }
+
+        /** {@code name}, {@code name()} or {@code name(type,*,..)}; see {@link MethodPattern}. */
+        private static MethodPattern parseMethod(Setting setting, String text) throws ConfigException {
+            int open = text.indexOf('(');
+            String name = open < 0 ? text : text.substring(0, open).trim();
+            if (!METHOD.matcher(name).matches()) {
+                throw ConfigException.expected(setting, TIMER_EXPECTED);
+            }
+            if (open < 0) {
+                return new MethodPattern(NamePattern.of(name), null, false);
+            }
+            if (!text.endsWith(")") || text.indexOf('(', open + 1) >= 0 || text.indexOf(')') != text.length() - 1) {
+                throw ConfigException.expected(setting, PARAMETERS_EXPECTED);
+            }
+            String inside = text.substring(open + 1, text.length() - 1).trim();
+            List<String> parameters = new ArrayList<>();
+            boolean anyRest = false;
+            if (!inside.isEmpty()) {
+                String[] items = inside.split(",", -1);
+                for (int i = 0; i < items.length; i++) {
+                    String item = items[i].trim();
+                    if (item.equals("..") && i == items.length - 1) {
+                        anyRest = true;
+                    } else if (item.equals(MethodPattern.ANY_ONE) || PARAMETER.matcher(item).matches()) {
+                        parameters.add(item.endsWith("...") ? item.substring(0, item.length() - 3) + "[]" : item);
+                    } else {
+                        throw ConfigException.expected(setting, PARAMETERS_EXPECTED);
+                    }
+                }
+            }
+            return new MethodPattern(NamePattern.of(name), parameters, anyRest);
         }
 
         private static QueueConfig parseQueue(Setting setting, String name) throws ConfigException {

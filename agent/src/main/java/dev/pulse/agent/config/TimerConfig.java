@@ -4,15 +4,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code pulse.timer.<operation>=<type pattern>#<method pattern>[,<method pattern>...]} */
+/** {@code pulse.timer.<operation>=<type pattern>#<method pattern>[,<method pattern>...]}; see {@link MethodPattern}. */
 public final class TimerConfig {
 
     private final String operation;
     private final TypePattern type;
-    private final List<NamePattern> methods;
+    private final List<MethodPattern> methods;
     private final Duration stall;
 
-    TimerConfig(String operation, TypePattern type, List<NamePattern> methods, Duration stall) {
+    TimerConfig(String operation, TypePattern type, List<MethodPattern> methods, Duration stall) {
         this.operation = operation;
         this.type = type;
         this.methods = List.copyOf(methods);
@@ -36,7 +36,7 @@ public final class TimerConfig {
         return type;
     }
 
-    public List<NamePattern> methods() {
+    public List<MethodPattern> methods() {
         return methods;
     }
 

@@ -10,6 +10,7 @@ import io.prometheus.metrics.model.snapshots.MetricMetadata;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntPredicate;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -39,9 +40,16 @@ final class DurationHistogram implements Collector {
     /** limits[i]: the largest duration in nanoseconds that bucket i counts (as seconds, <= upperBounds[i]). */
     private final long[] limits;
     private final Recorder[] recorders;
+    private final IntPredicate exported;
 
     /** One series per operation, labelled {@code operation} plus the constant labels. */
     DurationHistogram(String[] operations, double[] buckets, Labels constLabels) {
+        this(operations, buckets, constLabels, operation -> true);
+    }
+
+    /** As above, with a series only for the operations {@code exported} accepts at collection time. */
+    DurationHistogram(String[] operations, double[] buckets, Labels constLabels, IntPredicate exported) {
+        this.exported = exported;
         double[] bounds = Arrays.copyOf(buckets, buckets.length + 1);
         bounds[buckets.length] = Double.POSITIVE_INFINITY;
         this.upperBounds = bounds;
@@ -85,8 +93,10 @@ final class DurationHistogram implements Collector {
     @Override
     public HistogramSnapshot collect() {
         List<HistogramDataPointSnapshot> points = new ArrayList<>(recorders.length);
-        for (Recorder recorder : recorders) {
-            points.add(recorder.snapshot());
+        for (int i = 0; i < recorders.length; i++) {
+            if (exported.test(i)) {
+                points.add(recorders[i].snapshot());
+            }
         }
         return new HistogramSnapshot(metadata, points);
     }

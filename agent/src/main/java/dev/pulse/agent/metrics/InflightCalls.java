@@ -24,39 +24,74 @@ final class InflightCalls {
     private static final int REF_STRIDE = 8;
     /**
      * The token's low bits are a tag: 1..SLOTS name the slot, UNTRACKED a call without one, and
-     * 0 (the value a suppressed enter advice leaves) a call that was never entered. The next bit
-     * is free for the caller ({@link #RESUMED}). The rest of the token is the start time, to a
-     * precision of 256 ns, for calls without a slot.
+     * 0 (the value a suppressed enter advice leaves, or a nested call's) a call that was never
+     * entered. The next bit is free for the caller ({@link #RESUMED}), the one after marks a call
+     * in a displaced slot. The rest of the token is the start time, to a precision of 512 ns, for
+     * calls without a slot.
      */
     private static final long TAG_MASK = 0x7F;
     /** A bit of the token that the table ignores: the suspend-function timer marks a resumption with it. */
     static final long RESUMED = 0x80;
-    private static final long START_MASK = ~0xFFL;
+    private static final long START_MASK = ~0x1FFL;
     private static final int UNTRACKED = 0x7F;
     private static final int NOT_ENTERED = 0;
     private static final long FREE = 0L;
+    /** The token of a call nested in a running call of the same operation on the same thread. */
+    static final long NESTED_TOKEN = NOT_ENTERED;
+    /** In a slot's token: the call took a slot other than its thread's first (tracked tokens only). */
+    private static final long DISPLACED_FLAG = 0x100;
+    /** Cell (in the padding before slot 0) counting the running calls that hold a displaced slot. */
+    private static final int DISPLACED = 0;
 
     private final AtomicLongArray cells = new AtomicLongArray((SLOTS + 1) * STRIDE);
     private final AtomicReferenceArray<Thread> threads = new AtomicReferenceArray<>((SLOTS + 1) * REF_STRIDE);
     private final LongAdder untracked = new LongAdder();
     private volatile long untrackedLastSuccess;
 
-    /** Claims a slot for a call starting at {@code now}; the token goes back to {@link #exit}. */
+    /**
+     * Claims a slot for a call starting at {@code now}; the token goes back to {@link #exit}. A
+     * call made while the same thread is already inside a call of this operation (recursion, one
+     * matched method calling another) is not a call of its own: it gets the token of a call never
+     * entered, and only the outermost call is timed and counted.
+     *
+     * <p>Re-entry is found without a thread-local: a thread's call takes the slot its thread id
+     * hashes to when that slot is free, so the nested call finds its own thread there with one
+     * read. Only while some call of the operation had to take another slot (two threads hashing
+     * alike at once, or more calls than slots) does a call look through every slot for its thread.
+     */
     long enter(long now) {
         Thread thread = Thread.currentThread();
-        long start = now == FREE ? 1 : now;
         @SuppressWarnings("deprecation") // Thread.threadId() is Java 19+; any spread of starting slots will do
-        int hint = (int) thread.getId();
+        int hint = (int) thread.getId() & SLOT_MASK;
+        if (threads.get(ref(hint)) == thread || (cells.get(DISPLACED) != 0 && holdsSlot(thread))) {
+            return NESTED_TOKEN;
+        }
+        long start = now == FREE ? 1 : now;
         for (int probe = 0; probe < SLOTS; probe++) {
             int slot = (hint + probe) & SLOT_MASK;
             int cell = cell(slot);
             if (cells.get(cell) == FREE && cells.compareAndSet(cell, FREE, start)) {
                 threads.lazySet(ref(slot), thread);
-                return (now & START_MASK) | (slot + 1);
+                if (probe == 0) {
+                    return (now & START_MASK) | (slot + 1);
+                }
+                cells.getAndIncrement(DISPLACED);
+                return (now & START_MASK) | DISPLACED_FLAG | (slot + 1);
             }
         }
+        // Without a slot the thread cannot be found, so calls nested in this one count on their own.
         untracked.increment();
         return (now & START_MASK) | UNTRACKED;
+    }
+
+    /** True if {@code thread} holds any slot: a call of this operation runs on it now. */
+    private boolean holdsSlot(Thread thread) {
+        for (int slot = 0; slot < SLOTS; slot++) {
+            if (threads.get(ref(slot)) == thread) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** False for the token of an enter that never ran: such a call has nothing to record. */
@@ -97,6 +132,9 @@ final class InflightCalls {
         }
         threads.lazySet(ref(slot), null);
         cells.lazySet(cell, FREE);
+        if ((token & DISPLACED_FLAG) != 0) {
+            cells.getAndDecrement(DISPLACED);
+        }
         return start;
     }
 

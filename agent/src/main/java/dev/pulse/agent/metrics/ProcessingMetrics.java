@@ -9,6 +9,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Labels;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * The timers: duration, errors, calls in flight, the oldest running call and the last normal
@@ -34,6 +35,8 @@ public final class ProcessingMetrics {
     private final GaugeWithCallback oldest;
     private final GaugeWithCallback lastSuccess;
     private final SelfMetrics self;
+    /** Per timer, 1 once a method of it was woven. */
+    private final AtomicIntegerArray matched;
     /** Timed Kotlin suspend calls now suspended, with their tokens. */
     private final SuspendedCalls suspended = new SuspendedCalls();
     private final SuspendedCalls.Removed complete = this::exit;
@@ -62,7 +65,8 @@ public final class ProcessingMetrics {
         for (int i = 0; i < names.length; i++) {
             names[i] = timers.get(i).operation();
         }
-        this.duration = new DurationHistogram(names, buckets, constLabels);
+        this.matched = new AtomicIntegerArray(names.length);
+        this.duration = new DurationHistogram(names, buckets, constLabels, this::isMatched);
         this.operations = new Operation[names.length];
         for (int i = 0; i < operations.length; i++) {
             operations[i] = new Operation(names[i], duration.recorder(i));
@@ -74,8 +78,10 @@ public final class ProcessingMetrics {
                 .constLabels(constLabels)
                 .callback(callback -> {
                     suspended.sweep(abandon);
-                    for (Operation operation : operations) {
-                        callback.call(operation.calls.count(), operation.name);
+                    for (int i = 0; i < operations.length; i++) {
+                        if (isMatched(i)) {
+                            callback.call(operations[i].calls.count(), operations[i].name);
+                        }
                     }
                 })
                 .build();
@@ -86,8 +92,10 @@ public final class ProcessingMetrics {
                 .constLabels(constLabels)
                 .callback(callback -> {
                     long now = System.nanoTime();
-                    for (Operation operation : operations) {
-                        callback.call(operation.calls.oldestAgeNanos(now) / 1e9, operation.name);
+                    for (int i = 0; i < operations.length; i++) {
+                        if (isMatched(i)) {
+                            callback.call(operations[i].calls.oldestAgeNanos(now) / 1e9, operations[i].name);
+                        }
                     }
                 })
                 .build();
@@ -105,6 +113,19 @@ public final class ProcessingMetrics {
                     }
                 })
                 .build();
+    }
+
+    /**
+     * A method of {@code timer} was woven: its series start now. Until then an operation nothing
+     * matched exports no duration, in-flight or age series, so that no count of 0 reads as
+     * "never called".
+     */
+    public void matched(int timer) {
+        matched.set(timer, 1);
+    }
+
+    boolean isMatched(int timer) {
+        return matched.get(timer) != 0;
     }
 
     public void register(PrometheusRegistry registry) {

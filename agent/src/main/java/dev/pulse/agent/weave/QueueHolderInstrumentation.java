@@ -49,6 +49,16 @@ final class QueueHolderInstrumentation {
         return field.isStatic() ? staticAdvice : instanceAdvice;
     }
 
+    /** True for a class (being loaded) whose configured field is static but that has no static initializer. */
+    boolean needsTypeInitializer(TypeDescription type) {
+        if (type.isInterface() || !type.getName().equals(queue.className())) {
+            return false;
+        }
+        FieldList<?> declared = type.getDeclaredFields().filter(named(queue.field()));
+        return !declared.isEmpty() && declared.getOnly().isStatic()
+                && type.getDeclaredMethods().filter(isTypeInitializer()).isEmpty();
+    }
+
     static FieldDescription findField(TypeDescription type, String name) {
         for (TypeDefinition current = type; current != null; current = current.getSuperClass()) {
             FieldList<?> fields = current.getDeclaredFields().filter(named(name));

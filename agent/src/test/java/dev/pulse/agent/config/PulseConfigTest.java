@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -58,8 +59,8 @@ class PulseConfigTest {
         assertTrue(delivery.type().subtypes());
         assertEquals("com.acme.delivery.Worker", delivery.type().name().text());
         assertEquals(2, delivery.methods().size());
-        assertTrue(delivery.methods().get(0).matches("processBatch"));
-        assertFalse(delivery.methods().get(0).matches("reprocess"));
+        assertTrue(delivery.methods().get(0).name().matches("processBatch"));
+        assertFalse(delivery.methods().get(0).name().matches("reprocess"));
         QueueConfig queue = config.queues().get(0);
         assertEquals("pending_jobs", queue.name());
         assertEquals("com.acme.JobWorker", queue.className());
@@ -93,7 +94,7 @@ class PulseConfigTest {
                 Map.of("PULSE_TIMER_EVALUATION_CYCLE", "a.B#evaluate"));
         assertEquals(1, config.timers().size());
         assertEquals("evaluation_cycle", config.timers().get(0).operation());
-        assertEquals("evaluate", config.timers().get(0).methods().get(0).text());
+        assertEquals("evaluate", config.timers().get(0).methods().get(0).name().text());
     }
 
     @Test
@@ -129,7 +130,15 @@ class PulseConfigTest {
             + " (Name+ takes an exact class name), found \"com..Worker#run\"",
         "pulse.timer.cycle|com.acme.*+#run|expected <class pattern>#<method pattern>[,<method pattern>...] such as com.acme.*Worker#process*"
             + " (Name+ takes an exact class name), found \"com.acme.*+#run\"",
-        "pulse.timer.cycle|a.B#run(int)|expected <class pattern>#<method pattern>[,<method pattern>...] such as com.acme.*Worker#process*, found \"a.B#run(int)\"",
+        "pulse.timer.cycle|a.B#run(int|expected a method's parameter list of type names, * (any one) or a final .. (any more),"
+            + " such as service(jakarta.servlet.http.HttpServletRequest,*), found \"a.B#run(int\"",
+        "pulse.timer.cycle|a.B#run(..,int)|expected a method's parameter list of type names, * (any one) or a final .. (any more),"
+            + " such as service(jakarta.servlet.http.HttpServletRequest,*), found \"a.B#run(..,int)\"",
+        "pulse.timer.cycle|a.B#run(int,)|expected a method's parameter list of type names, * (any one) or a final .. (any more),"
+            + " such as service(jakarta.servlet.http.HttpServletRequest,*), found \"a.B#run(int,)\"",
+        "pulse.timer.cycle|a.B#run(java.util.List<String>)|expected a method's parameter list of type names, * (any one) or a final .. (any more),"
+            + " such as service(jakarta.servlet.http.HttpServletRequest,*), found \"a.B#run(java.util.List<String>)\"",
+        "pulse.timer.cycle|a.B#(int)|expected <class pattern>#<method pattern>[,<method pattern>...] such as com.acme.*Worker#process*, found \"a.B#(int)\"",
         "pulse.pools|off|expected auto or none, found \"off\"",
         "pulse.pools.exclude|jdk:*,,x|expected pool or executor names separated by commas, * for any characters,"
             + " such as jdk:*,HikariPool-*, found \"jdk:*,,x\"",
@@ -142,6 +151,38 @@ class PulseConfigTest {
         ConfigException error = assertThrows(ConfigException.class,
                 () -> load(file.toString(), new Properties(), Map.of()));
         assertEquals(file + ":2: " + key + ": " + expected, error.getMessage());
+    }
+
+    @Test
+    void methodPatternsMayNameParameterTypesAndCommasInsideThemDoNotSplitPatterns() throws Exception {
+        Path file = write("pulse.timer.requests=jakarta.servlet.http.HttpServlet+#service(jakarta.servlet.http.HttpServletRequest, *),"
+                + " do*(), log(String...,..), any\n");
+        List<MethodPattern> methods = load(file.toString(), new Properties(), Map.of()).timers().get(0).methods();
+        assertEquals(4, methods.size());
+        assertEquals("service(jakarta.servlet.http.HttpServletRequest,*)", methods.get(0).toString());
+        assertEquals(List.of("jakarta.servlet.http.HttpServletRequest", "*"), methods.get(0).parameters().get());
+        assertFalse(methods.get(0).anyRest());
+        assertEquals(List.of(), methods.get(1).parameters().get());
+        assertEquals(List.of("String[]"), methods.get(2).parameters().get());
+        assertTrue(methods.get(2).anyRest());
+        assertTrue(methods.get(3).parameters().isEmpty());
+    }
+
+    @Test
+    void parameterPatternsMatchFullyQualifiedOrSimpleNamesAndArrays() {
+        assertTrue(MethodPattern.parameterMatches("*", "int[]"));
+        assertTrue(MethodPattern.parameterMatches("java.lang.String", "java.lang.String"));
+        assertTrue(MethodPattern.parameterMatches("String", "java.lang.String"));
+        assertFalse(MethodPattern.parameterMatches("java.lang.String", "java.lang.StringBuilder"));
+        assertFalse(MethodPattern.parameterMatches("lang.String", "java.lang.String"));
+        assertTrue(MethodPattern.parameterMatches("byte[]", "byte[]"));
+        assertFalse(MethodPattern.parameterMatches("byte", "byte[]"));
+        assertFalse(MethodPattern.parameterMatches("byte[]", "byte"));
+        assertTrue(MethodPattern.parameterMatches("java.util.Map.Entry", "java.util.Map$Entry"));
+        assertTrue(MethodPattern.parameterMatches("java.util.Map$Entry", "java.util.Map$Entry"));
+        assertTrue(MethodPattern.parameterMatches("Entry", "java.util.Map$Entry"));
+        assertTrue(MethodPattern.parameterMatches("Map$Entry", "java.util.Map$Entry"));
+        assertFalse(MethodPattern.parameterMatches("Map", "java.util.Map$Entry"));
     }
 
     @Test

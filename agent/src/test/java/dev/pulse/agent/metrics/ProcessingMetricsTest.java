@@ -31,14 +31,16 @@ class ProcessingMetricsTest {
         self = new SelfMetrics("1.0", service, properties, () -> 0);
         metrics = new ProcessingMetrics(timers("pulse.timer.cycle=a.B#run", "pulse.timer.delivery=a.C#send"),
                 new double[] {0.001, 1}, 2000, service, properties, self);
+        metrics.matched(0);
+        metrics.matched(1);
         self.register(registry);
         metrics.register(registry);
     }
 
     @Test
-    void countsDurationsErrorsAndCallsInFlight() throws IOException {
+    void countsDurationsErrorsAndCallsInFlight() throws Exception {
         long first = metrics.enter(0);
-        long second = metrics.enter(0);
+        long second = enterOnAnotherThread(0);
         long third = metrics.enter(1);
         String during = scrape();
         assertTrue(during.contains("pulse_processing_inflight{operation=\"cycle\",service=\"svc\"} 2.0"), during);
@@ -91,6 +93,8 @@ class ProcessingMetricsTest {
         // 4 series: one "other" kept aside for each of the 2 operations, 2 left for exception names.
         metrics = new ProcessingMetrics(timers("pulse.timer.cycle=a.B#run", "pulse.timer.delivery=a.C#send"),
                 new double[] {1}, 4, service, properties, self);
+        metrics.matched(0);
+        metrics.matched(1);
         self.register(registry);
         metrics.register(registry);
         for (int i = 0; i < 3; i++) {
@@ -127,7 +131,7 @@ class ProcessingMetricsTest {
     }
 
     @Test
-    void oldestCallAndLastSuccess() throws IOException, InterruptedException {
+    void oldestCallAndLastSuccess() throws Exception {
         String idle = scrape();
         assertTrue(idle.contains("pulse_processing_oldest_inflight_seconds{operation=\"cycle\",service=\"svc\"} 0.0"),
                 idle);
@@ -135,7 +139,7 @@ class ProcessingMetricsTest {
                 "no timestamp before the first normal return:\n" + idle);
         long running = metrics.enter(0);
         Thread.sleep(50);
-        long quick = metrics.enter(0);
+        long quick = enterOnAnotherThread(0);
         metrics.exit(0, quick, null);
         double before = System.currentTimeMillis() / 1e3;
         String busy = scrape();
@@ -148,11 +152,11 @@ class ProcessingMetricsTest {
     }
 
     @Test
-    void callsBeyondTheSlotsAreStillTimedAndCounted() throws IOException {
+    void callsBeyondTheSlotsAreStillTimedAndCounted() throws Exception {
         int calls = InflightCalls.SLOTS + 10;
         long[] tokens = new long[calls];
         for (int i = 0; i < calls; i++) {
-            tokens[i] = metrics.enter(1);
+            tokens[i] = enterOnAnotherThread(1);
         }
         assertEquals(calls, value(scrape(), "pulse_processing_inflight{operation=\"delivery\""));
         for (long token : tokens) {
@@ -169,6 +173,78 @@ class ProcessingMetricsTest {
         String text = scrape();
         assertEquals(0.0, value(text, "pulse_processing_duration_seconds_count{operation=\"cycle\""));
         assertEquals(0.0, value(text, "pulse_processing_inflight{operation=\"cycle\""));
+    }
+
+    @Test
+    void aCallNestedInACallOfTheSameOperationOnTheSameThreadIsNotCountedAgain() throws Exception {
+        long outer = metrics.enter(0);
+        long nested = metrics.enter(0);
+        long otherOperation = metrics.enter(1);
+        long elsewhere = enterOnAnotherThread(0);
+        assertEquals(2.0, value(scrape(), "pulse_processing_inflight{operation=\"cycle\""));
+        metrics.exit(1, otherOperation, null);
+        metrics.exit(0, nested, new IllegalStateException("nested"));
+        metrics.exit(0, elsewhere, null);
+        metrics.exit(0, outer, null);
+        String text = scrape();
+        assertEquals(2.0, value(text, "pulse_processing_duration_seconds_count{operation=\"cycle\""));
+        assertEquals(1.0, value(text, "pulse_processing_duration_seconds_count{operation=\"delivery\""));
+        assertTrue(!text.contains("exception=\"IllegalStateException\""), text);
+        // Once the outer call returned, the next call counts again.
+        metrics.exit(0, metrics.enter(0), null);
+        assertEquals(3.0, value(scrape(), "pulse_processing_duration_seconds_count{operation=\"cycle\""));
+    }
+
+    @Test
+    void reEntryIsFoundWhenTheOuterCallHadToTakeAnotherSlot() throws Exception {
+        // Fill every slot from other threads, free one, then enter twice on this thread.
+        int slots = InflightCalls.SLOTS;
+        long[] others = new long[slots];
+        for (int i = 0; i < slots; i++) {
+            others[i] = enterOnAnotherThread(1);
+        }
+        int freed = (int) (Thread.currentThread().getId() + 1) % slots;
+        long outer = 0;
+        for (int i = 0; i < slots; i++) {
+            if (InflightCalls.stripe(others[i]) == freed) {
+                metrics.exit(1, others[i], null);
+                others[i] = 0;
+                outer = metrics.enter(1);
+            }
+        }
+        // The outer call holds a displaced slot; its own slot is now freed by another call.
+        for (int i = 0; i < slots; i++) {
+            if (others[i] != 0) {
+                metrics.exit(1, others[i], null);
+            }
+        }
+        long nested = metrics.enter(1);
+        metrics.exit(1, nested, null);
+        metrics.exit(1, outer, null);
+        assertEquals(slots + 1.0, value(scrape(), "pulse_processing_duration_seconds_count{operation=\"delivery\""));
+    }
+
+    @Test
+    void anOperationNothingMatchedExportsNoSeries() throws IOException {
+        registry = new PrometheusRegistry();
+        metrics = new ProcessingMetrics(timers("pulse.timer.cycle=a.B#run", "pulse.timer.delivery=a.C#send"),
+                new double[] {1}, 2000, service, properties, self);
+        metrics.register(registry);
+        metrics.matched(1);
+        String text = scrape();
+        assertTrue(!text.contains("operation=\"cycle\""), text);
+        assertEquals(0.0, value(text, "pulse_processing_duration_seconds_count{operation=\"delivery\""));
+        assertEquals(0.0, value(text, "pulse_processing_inflight{operation=\"delivery\""));
+        metrics.matched(0);
+        assertEquals(0.0, value(scrape(), "pulse_processing_duration_seconds_count{operation=\"cycle\""));
+    }
+
+    private long enterOnAnotherThread(int timer) throws InterruptedException {
+        long[] token = new long[1];
+        Thread thread = new Thread(() -> token[0] = metrics.enter(timer));
+        thread.start();
+        thread.join();
+        return token[0];
     }
 
     static List<TimerConfig> timers(String... lines) {

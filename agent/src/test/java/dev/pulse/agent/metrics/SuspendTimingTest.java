@@ -45,6 +45,7 @@ class SuspendTimingTest {
         timers.setProperty("pulse.timer.fetch", "a.B#fetch");
         metrics = new ProcessingMetrics(PulseConfig.from(timers, "test").timers(), new double[] {0.001, 1}, 2000, service,
                 properties, self);
+        metrics.matched(0);
         self.register(registry);
         metrics.register(registry);
     }

@@ -125,8 +125,67 @@ class TimerInstrumentationTest {
         assertTrue(!matches(Base.class.getName() + "#x", service));
     }
 
+    @Test
+    void aParameterListChoosesOneOverload() throws Exception {
+        Object service = weave("work(String)", 2);
+        assertEquals("job!", invoke(service, "work", "job"));
+        assertEquals("jobjob", service.getClass().getMethod("work", String.class, int.class).invoke(service, "job", 2));
+        assertEquals(List.of("enter 2", "exit 2 null"), HOOKS.calls);
+        HOOKS.calls.clear();
+        Object any = weave("work(java.lang.String,..)", 2);
+        any.getClass().getMethod("work", String.class, int.class).invoke(any, "job", 2);
+        assertEquals(List.of("enter 2", "exit 2 null"), HOOKS.calls);
+    }
+
+    @Test
+    void generatedProxiesAreRecognizedByTheirSuperclassMarkerInterfacesOrNames() {
+        Class<?> jdkProxy = java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {Supplier.class}, (proxy, method, args) -> null).getClass();
+        assertTrue(GeneratedProxies.isProxy(TypeDescription.ForLoadedType.of(jdkProxy)));
+        assertTrue(!GeneratedProxies.isProxy(TypeDescription.ForLoadedType.of(Service.class)));
+        assertTrue(GeneratedProxies.isProxy(new ByteBuddy().subclass(Object.class)
+                .name("shop.ReportService$$SpringCGLIB$$0").make().getTypeDescription()));
+        assertTrue(GeneratedProxies.isProxy(new ByteBuddy().subclass(Service.class)
+                .name("shop.ReportService$HibernateProxy$x1").make().getTypeDescription()));
+        assertTrue(!matches("shop.*#x", new ByteBuddy().subclass(Object.class)
+                .name("shop.ReportService$$EnhancerByCGLIB$$1").make().getTypeDescription()));
+        assertTrue(matches("shop.*#x", new ByteBuddy().subclass(Object.class)
+                .name("shop.ReportService").make().getTypeDescription()));
+    }
+
+    @Test
+    void interfacesAreMatchedForTheirDefaultAndStaticMethods() {
+        TypeDescription supplier = TypeDescription.ForLoadedType.of(Handler.class);
+        assertTrue(matches(Handler.class.getName() + "#checksum", supplier));
+        assertTrue(matches(Handler.class.getName() + "+#handle", supplier));
+        TimerInstrumentation timer = new TimerInstrumentation(0, timer(Handler.class.getName() + "#handle,checksum,name"));
+        assertEquals(2, timer.matchedMethods(supplier).size(), "default and static; never the abstract one");
+    }
+
+    @Test
+    void methodsTooLargeToTakeTheAdviceAreFoundInTheClassFile() throws Exception {
+        byte[] file = net.bytebuddy.dynamic.ClassFileLocator.ForClassLoader.read(Service.class);
+        java.util.Map<String, Integer> all = ClassFiles.methodsLargerThan(file, 0);
+        assertTrue(all.containsKey("work(Ljava/lang/String;)Ljava/lang/String;"), all::toString);
+        assertTrue(all.containsKey("<init>()V"), all::toString);
+        assertTrue(ClassFiles.methodsLargerThan(file, ClassFiles.MAX_WOVEN_CODE_BYTES).isEmpty());
+    }
+
+    public interface Handler {
+        String name();
+
+        default String handle(String request) {
+            return name() + request;
+        }
+
+        static int checksum(String text) {
+            return text.length();
+        }
+    }
+
     private static boolean matches(String value, TypeDescription type) {
-        return TimerInstrumentation.typeMatcher(timer(value).type()).matches(type);
+        return TimerInstrumentation.typeMatcher(timer(value).type())
+                .matches(type, TimerInstrumentationTest.class.getClassLoader(), null, null, null);
     }
 
     private static Object weave(String methods, int timerId) throws Exception {
@@ -163,6 +222,10 @@ class TimerInstrumentationTest {
 
         public String work(String job) {
             return job + "!";
+        }
+
+        public String work(String job, int times) {
+            return job.repeat(times);
         }
 
         /** The compiled shape of {@code suspend fun fetch(id: String): String}. */
