@@ -47,7 +47,8 @@ class ConfigErrorIT {
             + " pulse.enabled, pulse.service, pulse.http.host, pulse.http.port, pulse.http.auth.user,"
             + " pulse.http.auth.password_hash, pulse.http.tls.keystore, pulse.http.tls.keystore_password,"
             + " pulse.http.tls.keystore_type, pulse.sample.interval, pulse.timer.buckets, pulse.metrics.max_series,"
-            + " pulse.pools, pulse.pools.exclude, pulse.jvm, pulse.timer.<operation>, pulse.timer.<operation>.stall,"
+            + " pulse.pools, pulse.pools.exclude, pulse.jvm, pulse.history.duration, pulse.timer.<operation>,"
+            + " pulse.timer.<operation>.stall,"
             + " pulse.queue.<name>, pulse.sql.<name>.query|metric|pool|url|user|password|timeout,"
             + " pulse.influx.url|db|user|password|org|bucket|token|buffer_points|timeout, pulse.textfile.path,"
             + " pulse.pushgateway.url|job",
