@@ -75,11 +75,11 @@ class OutputsIT {
                 assertEquals(100, Scrape.value(scrape, "pulse_processing_duration_seconds_count", "operation=\"jobs\""));
 
                 // The values scraped, queried back from InfluxDB; the escaped service label comes back whole.
+                // A write may carry the timers before the sampler's first read of the queue: wait for both.
                 await("InfluxDB to have the points", () -> influxValue(influx,
                         "SELECT last(\"count\") FROM \"pulse_processing_duration_seconds\" WHERE \"operation\"='jobs'")
-                        == 100);
-                assertEquals(7, influxValue(influx, "SELECT last(\"gauge\") FROM \"pulse_queue_depth\""
-                        + " WHERE \"queue_name\"='outbox'"));
+                        == 100 && influxValue(influx, "SELECT last(\"gauge\") FROM \"pulse_queue_depth\""
+                        + " WHERE \"queue_name\"='outbox'") == 7);
                 assertEquals(1, influxValue(influx, "SELECT last(\"gauge\") FROM \"pulse_agent_info\""));
                 JsonNode services = influxQuery(influx, "SHOW TAG VALUES FROM \"pulse_agent_info\" WITH KEY = \"service\"");
                 assertEquals(SERVICE, services.path(0).path(1).asText(), services.toString());
