@@ -38,7 +38,8 @@ class TimedAppIT {
         app.awaitStdout("app: ready");
         scrape = app.awaitScrape(port, "both queues sampled after the app is ready",
                 text -> Scrape.value(text, "pulse_queue_depth", "queue_name=\"holders\"") == 5
-                        && Scrape.value(text, "pulse_queue_depth", "queue_name=\"outbox\"") == 7);
+                        && Scrape.value(text, "pulse_queue_depth", "queue_name=\"outbox\"") == 7
+                        && !Double.isNaN(Scrape.value(text, "pulse_queue_capacity", "queue_name=\"holders\"")));
     }
 
     @AfterAll
