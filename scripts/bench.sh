@@ -7,6 +7,7 @@
 #   scripts/bench.sh            # the full run, about 10 minutes
 #   scripts/bench.sh --quick    # fewer forks and iterations, for a first look
 #   scripts/bench.sh --only jmh|process
+#   scripts/bench.sh --only history   # the history's budgets only (heap, recording, aggregates)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,5 +22,12 @@ if [ ! -x /usr/bin/time ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends time >/dev/null
 fi
 
+if [ "${1:-}" = "--only" ] && [ "${2:-}" = "history" ]; then
+  # In-process: History and its API over 1,000 series for an hour, beside same-run baselines.
+  mvn -B -q -pl agent test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt \
+    -Dmdep.includeScope=test
+  exec java -Xmx512m -cp "agent/target/test-classes:agent/target/classes:$(cat agent/target/test-classpath.txt)" \
+    dev.pulse.agent.history.HistoryBudget
+fi
 mvn -B -q package -pl agent-it -am -Pbench -DskipTests
 exec java -cp agent-it/target/benchmarks.jar dev.pulse.bench.PerfReport --agent agent/target/pulse-agent.jar "$@"

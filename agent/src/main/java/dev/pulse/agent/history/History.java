@@ -42,6 +42,8 @@ public final class History {
     private final long[] passMillis;
     private final Map<String, Map<Labels, Series>> byName = new HashMap<>();
     private long pass = -1;
+    /** Readers' scratch space for sorting a series' window; under this object's lock. */
+    private double[] scratch;
     private int seriesCount;
     private long notRecorded;
 
@@ -275,6 +277,78 @@ public final class History {
         }
         result.sort((a, b) -> a.series.labels.compareTo(b.series.labels));
         return result;
+    }
+
+    /**
+     * Count, average, minimum, maximum, nearest-rank 95th percentile and last value of the points of
+     * each series named {@code name} whose labels pass {@code filter}, over {@code windowMillis}
+     * back from the last pass. Computed on the rings themselves, with one scratch array reused.
+     */
+    public synchronized List<Summary> summaries(String name, long windowMillis, Predicate<Labels> filter) {
+        List<Summary> result = new ArrayList<>();
+        Map<Labels, Series> family = byName.get(name);
+        if (family == null || pass < 0) {
+            return result;
+        }
+        long end = passMillis[(int) (pass % capacity)];
+        long first = Math.max(0, pass - capacity + 1);
+        while (first < pass && end - passMillis[(int) (first % capacity)] > windowMillis) {
+            first++;
+        }
+        if (scratch == null || scratch.length < capacity) {
+            scratch = new double[capacity];
+        }
+        for (Series series : family.values()) {
+            if (!filter.test(series.labels)) {
+                continue;
+            }
+            int count = 0;
+            double sum = 0;
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
+            double last = Double.NaN;
+            for (long p = first; p <= pass; p++) {
+                double value = series.ring.get(p);
+                if (!Double.isNaN(value)) {
+                    scratch[count++] = value;
+                    sum += value;
+                    min = Math.min(min, value);
+                    max = Math.max(max, value);
+                    last = value;
+                }
+            }
+            double p95 = Double.NaN;
+            if (count > 0) {
+                Arrays.sort(scratch, 0, count);
+                p95 = scratch[Math.max(0, (int) Math.ceil(0.95 * count) - 1)];
+            }
+            result.add(new Summary(new SeriesInfo(series.name, series.labels, series.type), count,
+                    count == 0 ? Double.NaN : sum / count, count == 0 ? Double.NaN : min,
+                    count == 0 ? Double.NaN : max, p95, last));
+        }
+        result.sort((a, b) -> a.series.labels.compareTo(b.series.labels));
+        return result;
+    }
+
+    /** One series' aggregates over a window. */
+    public static final class Summary {
+        public final SeriesInfo series;
+        public final int count;
+        public final double avg;
+        public final double min;
+        public final double max;
+        public final double p95;
+        public final double last;
+
+        Summary(SeriesInfo series, int count, double avg, double min, double max, double p95, double last) {
+            this.series = series;
+            this.count = count;
+            this.avg = avg;
+            this.min = min;
+            this.max = max;
+            this.p95 = p95;
+            this.last = last;
+        }
     }
 
     /** A kept series, as the API lists it. */

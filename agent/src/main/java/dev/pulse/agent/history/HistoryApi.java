@@ -4,7 +4,6 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import java.io.UnsupportedEncodingException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,8 +78,8 @@ public final class HistoryApi {
                     }
                     return true;
                 };
-                List<History.Points> points = history.points(name, window, filter);
-                return new Answer(200, path.endsWith("history") ? history(points) : aggregates(points, window));
+                return new Answer(200, path.endsWith("history") ? history(history.points(name, window, filter))
+                        : aggregates(history.summaries(name, window, filter), window));
             default:
                 return new Answer(404, "{\"error\":\"no such API; try /api/v1/series, /api/v1/history or"
                         + " /api/v1/aggregates\"}");
@@ -115,40 +114,19 @@ public final class HistoryApi {
         return out.append("]}").toString();
     }
 
-    private static String aggregates(List<History.Points> all, long windowMillis) {
+    private static String aggregates(List<History.Summary> all, long windowMillis) {
         StringBuilder out = new StringBuilder("{\"window_seconds\":");
         Json.number(out, windowMillis / 1000.0).append(",\"series\":[");
         for (int s = 0; s < all.size(); s++) {
-            History.Points points = all.get(s);
-            double[] values = points.values;
-            double sum = 0;
-            double min = Double.POSITIVE_INFINITY;
-            double max = Double.NEGATIVE_INFINITY;
-            for (double value : values) {
-                sum += value;
-                min = Math.min(min, value);
-                max = Math.max(max, value);
-            }
-            int count = values.length;
-            head(out.append(s == 0 ? "" : ","), points.series).append(",\"count\":").append(count);
-            Json.number(out.append(",\"avg\":"), count == 0 ? Double.NaN : sum / count);
-            Json.number(out.append(",\"min\":"), count == 0 ? Double.NaN : min);
-            Json.number(out.append(",\"max\":"), count == 0 ? Double.NaN : max);
-            Json.number(out.append(",\"p95\":"), percentile(values, 0.95));
-            Json.number(out.append(",\"last\":"), count == 0 ? Double.NaN : values[count - 1]).append('}');
+            History.Summary one = all.get(s);
+            head(out.append(s == 0 ? "" : ","), one.series).append(",\"count\":").append(one.count);
+            Json.number(out.append(",\"avg\":"), one.avg);
+            Json.number(out.append(",\"min\":"), one.min);
+            Json.number(out.append(",\"max\":"), one.max);
+            Json.number(out.append(",\"p95\":"), one.p95);
+            Json.number(out.append(",\"last\":"), one.last).append('}');
         }
         return out.append("]}").toString();
-    }
-
-    /** The nearest-rank percentile: the smallest value with at least {@code p} of the values at or below it. */
-    static double percentile(double[] values, double p) {
-        if (values.length == 0) {
-            return Double.NaN;
-        }
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int rank = (int) Math.ceil(p * sorted.length);
-        return sorted[Math.max(0, rank - 1)];
     }
 
     private static StringBuilder head(StringBuilder out, History.SeriesInfo series) {

@@ -79,13 +79,6 @@ class HistoryApiTest {
         assertEquals(0, ok("history", "name=nothing").path("series").size());
     }
 
-    @Test
-    void percentileIsNearestRank() {
-        assertEquals(3, HistoryApi.percentile(new double[] {5, 1, 3, 2, 4}, 0.5));
-        assertEquals(5, HistoryApi.percentile(new double[] {5, 1, 3, 2, 4}, 0.95));
-        assertEquals(Double.NaN, HistoryApi.percentile(new double[0], 0.95));
-    }
-
     private JsonNode ok(String what, String query) throws Exception {
         HistoryApi.Answer answer = api.answer("/api/v1/" + what, query);
         assertEquals(200, answer.status, answer.json);
