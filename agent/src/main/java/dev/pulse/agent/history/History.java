@@ -307,8 +307,16 @@ public final class History {
             double min = Double.POSITIVE_INFINITY;
             double max = Double.NEGATIVE_INFINITY;
             double last = Double.NaN;
-            for (long p = first; p <= pass; p++) {
-                double value = series.ring.get(p);
+            // Walk the ring with an int index (no division per point); passes after the series'
+            // last write hold older values, and are not its.
+            double[] values = series.ring.values;
+            long until = Math.min(pass, series.ring.lastPass);
+            int index = (int) (first % capacity);
+            for (long p = first; p <= until; p++) {
+                double value = values[index];
+                if (++index == capacity) {
+                    index = 0;
+                }
                 if (!Double.isNaN(value)) {
                     scratch[count++] = value;
                     sum += value;
