@@ -68,7 +68,7 @@ final class Agent {
             sources.add(executors);
         }
         PrometheusRegistry registry = new GuardedRegistry(self::scrapeFault);
-        sources.add(new SqlGauges(config.sqlGauges(), PoolNamesFromMetrics.lookup(dbPools, registry), service,
+        sources.add(new SqlGauges(config.sqlGauges(), dbPools, service,
                 config.maxSeries(), self, SqlGauges.startupGrace(config.sampleInterval()),
                 properties));
         Sampler sampler = new Sampler(sources, config.sampleInterval(), service, properties);

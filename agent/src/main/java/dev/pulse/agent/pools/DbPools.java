@@ -404,6 +404,16 @@ public final class DbPools implements SampleSource, SampleTask, PoolLookup {
         return false;
     }
 
+    /** The names of the pools exported at the last sample, in the order they were found. */
+    @Override
+    public List<String> names() {
+        List<String> names = new ArrayList<>();
+        for (Reading reading : readings) {
+            names.add(reading.name);
+        }
+        return names;
+    }
+
     /**
      * The pool named {@code name}, or for "auto" the first pool found, as a DataSource: every
      * supported pool is one. Null when there is none.

@@ -54,12 +54,14 @@ class DbPoolsTest {
         pools.created(0, pool);
         sample();
         assertNull(pools.find("auto"), "borrowing would start it");
+        assertEquals(List.of(), pools.names(), "not among the pools found, for a gauge's typo line");
         assertFalse(ExecutorPoolsTest.text(registry()).contains("pool=\""), "not exported before its start");
 
         pool.name = "orders-db";
         pool.running = new Object();
         sample();
         assertSame(pool, pools.find("orders-db"), "named when the application started it");
+        assertEquals(List.of("orders-db"), pools.names());
         assertTrue(ExecutorPoolsTest.text(registry()).contains("pulse_db_pool_max{pool=\"orders-db\"} 4"));
         pool.name = "renamed";
         sample();
