@@ -127,7 +127,12 @@ class AttachIT {
                     String.valueOf(app.pid()), config.toString())
                     .redirectErrorStream(true)
                     .start();
-            assertTrue(attach.waitFor(60, TimeUnit.SECONDS), "attach did not finish");
+            if (!attach.waitFor(60, TimeUnit.SECONDS)) {
+                // Seen rarely: keep the service's threads for whoever looks at it next.
+                attach.destroyForcibly();
+                throw new AssertionError("attach did not finish within 60 s; the service's threads:\n"
+                        + threadDump(app.pid()) + "\n" + app.describe());
+            }
             assertEquals(0, attach.exitValue(), new String(attach.getInputStream().readAllBytes()));
             app.awaitScrape(port);
             Files.createFile(go);
@@ -205,5 +210,20 @@ class AttachIT {
         assertEquals(2, attach.exitValue());
         assertEquals("usage: java -jar pulse-agent.jar attach <pid> [properties file]",
                 new String(attach.getInputStream().readAllBytes()).trim());
+    }
+
+    /** The thread dump of a process this test started, by the JDK's jcmd, or why there is none. */
+    private static String threadDump(long pid) {
+        try {
+            Process jcmd = new ProcessBuilder(ForkedJvm.JAVA.getParent().resolve("jcmd").toString(),
+                    String.valueOf(pid), "Thread.print").redirectErrorStream(true).start();
+            if (!jcmd.waitFor(30, TimeUnit.SECONDS)) {
+                jcmd.destroyForcibly();
+                return "(jcmd did not answer)";
+            }
+            return new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (Exception e) {
+            return "(no thread dump: " + e + ")";
+        }
     }
 }
