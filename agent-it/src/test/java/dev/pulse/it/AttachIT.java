@@ -218,8 +218,12 @@ class AttachIT {
             Process jcmd = new ProcessBuilder(ForkedJvm.JAVA.getParent().resolve("jcmd").toString(),
                     String.valueOf(pid), "Thread.print").redirectErrorStream(true).start();
             if (!jcmd.waitFor(30, TimeUnit.SECONDS)) {
+                // Its attach listener is busy (with the agent's agentmain): SIGQUIT prints the dump
+                // on the service's standard output instead.
                 jcmd.destroyForcibly();
-                return "(jcmd did not answer)";
+                new ProcessBuilder("kill", "-QUIT", String.valueOf(pid)).start().waitFor(10, TimeUnit.SECONDS);
+                Thread.sleep(2000);
+                return "(jcmd did not answer; SIGQUIT's dump is in the service's output below)";
             }
             return new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         } catch (Exception e) {

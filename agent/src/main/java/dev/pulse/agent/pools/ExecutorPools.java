@@ -144,11 +144,18 @@ public final class ExecutorPools implements SampleSource, SampleTask {
         }
     }
 
-    /** The common pool is made before any agent starts, so it is added by hand. */
-    public synchronized void addCommonPool() {
+    /**
+     * The common pool is made before any agent starts, so it is added by hand. It is fetched
+     * before this object's lock is taken: ForkJoinPool's class initializer makes the common pool,
+     * whose woven constructor reports to {@link #created} and so takes this lock, so fetching it
+     * under the lock while another thread initializes ForkJoinPool would deadlock both threads.
+     */
+    public void addCommonPool() {
         ForkJoinPool common = ForkJoinPool.commonPool();
-        if (findLocked(common) == null) {
-            add(common, null, true);
+        synchronized (this) {
+            if (findLocked(common) == null) {
+                add(common, null, true);
+            }
         }
     }
 
