@@ -44,8 +44,10 @@ class SqlGaugeIT {
         try (ForkedJvm app = ForkedJvm.start(ForkedJvm.agentFlags(config), Map.of(),
                 List.of("-cp", ForkedJvm.appsClasspathWith(org.h2.Driver.class), "dev.pulse.it.apps.SqlApp"))) {
             app.awaitStdout("app: phase 1");
-            String first = app.awaitScrape(port, "jobs by status sampled",
-                    text -> Scrape.value(text, "pulse_jobs", "status=\"ready\"") == 3);
+            // Each gauge reads on its own schedule: wait until both have read the table once.
+            String first = app.awaitScrape(port, "both gauges sampled",
+                    text -> Scrape.value(text, "pulse_jobs", "status=\"ready\"") == 3
+                            && !Double.isNaN(Scrape.value(text, "pulse_jobs_oldest_ready_age_seconds")));
             assertEquals(1, Scrape.value(first, "pulse_jobs", "status=\"running\""));
             assertEquals(5, Scrape.value(first, "pulse_jobs", "status=\"done\""));
             assertTrue(first.contains("pulse_jobs{service=\"sql\",status=\"ready\"} 3.0"), first);
