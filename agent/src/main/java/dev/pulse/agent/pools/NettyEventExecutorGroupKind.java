@@ -1,8 +1,6 @@
 package dev.pulse.agent.pools;
 
 import static dev.pulse.agent.pools.Reflection.call;
-import static dev.pulse.agent.pools.Reflection.field;
-import static dev.pulse.agent.pools.Reflection.isA;
 
 import java.util.Queue;
 import java.util.function.Consumer;
@@ -28,6 +26,10 @@ final class NettyEventExecutorGroupKind implements ExecutorKind {
     static final String CLASS_NAME = "io.netty.util.concurrent.MultithreadEventExecutorGroup";
     private static final String SINGLE_THREAD_EXECUTOR = "io.netty.util.concurrent.SingleThreadEventExecutor";
     private static final String SINGLE_THREAD_EVENT_LOOP = "io.netty.channel.SingleThreadEventLoop";
+    private static final DeclaredField CHILDREN = new DeclaredField(CLASS_NAME, "children");
+    private static final DeclaredField THREAD = new DeclaredField(SINGLE_THREAD_EXECUTOR, "thread");
+    private static final DeclaredField TASK_QUEUE = new DeclaredField(SINGLE_THREAD_EXECUTOR, "taskQueue");
+    private static final DeclaredField TAIL_TASKS = new DeclaredField(SINGLE_THREAD_EVENT_LOOP, "tailTasks");
 
     @Override
     public String className() {
@@ -84,16 +86,13 @@ final class NettyEventExecutorGroupKind implements ExecutorKind {
     }
 
     private static Object[] children(Object group) throws ReflectiveOperationException {
-        Object children = field(group, "children");
+        Object children = CHILDREN.get(group);
         return children instanceof Object[] ? (Object[]) children : new Object[0];
     }
 
     /** The child's thread once started, else null; null too for children of other kinds. */
     private static Thread thread(Object child) throws ReflectiveOperationException {
-        if (child == null || !isA(child, SINGLE_THREAD_EXECUTOR)) {
-            return null;
-        }
-        return (Thread) field(child, "thread");
+        return THREAD.declaredFor(child) ? (Thread) THREAD.get(child) : null;
     }
 
     private static boolean live(Thread thread) {
@@ -107,12 +106,9 @@ final class NettyEventExecutorGroupKind implements ExecutorKind {
      * (JCTools' MPSC queues count without locking, LinkedBlockingQueue reads an atomic count).
      */
     private static long pendingTasks(Object child) throws ReflectiveOperationException {
-        if (child == null || !isA(child, SINGLE_THREAD_EXECUTOR)) {
-            return 0;
-        }
-        long pending = size(field(child, "taskQueue"));
-        if (isA(child, SINGLE_THREAD_EVENT_LOOP)) {
-            pending += size(field(child, "tailTasks"));
+        long pending = TASK_QUEUE.declaredFor(child) ? size(TASK_QUEUE.get(child)) : 0;
+        if (TAIL_TASKS.declaredFor(child)) {
+            pending += size(TAIL_TASKS.get(child));
         }
         return pending;
     }
