@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.TestInstance;
 class NettyIT {
 
     private static final Pattern FIGURES = Pattern.compile("app: netty (\\w+) threads=(\\d+) pending=(\\d+) max=(\\d+)");
+    private static final Pattern LATE = Pattern.compile("app: netty late (\\w+) threads=(\\d+) pending=(\\d+) max=(\\d+)");
     /** The app's group roles and the executor each is exported as. */
     private static final Map<String, String> EXECUTORS = Map.of(
             "boss", "nioEventLoopGroup",
@@ -113,6 +115,57 @@ class NettyIT {
         assertTrue(Scrape.value(scrape, "pulse_executor_cpu_seconds_total", "executor=\"business\"") >= 0.5,
                 "two handlers burnt 300 ms each\n" + scrape);
         assertTrue(Scrape.value(scrape, "pulse_executor_allocated_bytes_total", "executor=\"io\"") >= 0, scrape);
+    }
+
+    /**
+     * Groups made before an attach are found at their next use: a new connection goes through
+     * the I/O group's and the business group's next(). (The boss group's next() runs only at a
+     * bind, so a server bound before the attach keeps its boss group unseen.)
+     */
+    @Test
+    void groupsMadeBeforeAnAttachAreFoundAtTheirNextUse() throws Exception {
+        int port = ForkedJvm.freePort();
+        Path folder = Files.createTempDirectory("pulse-it");
+        Path config = ForkedJvm.writeConfig(folder,
+                "pulse.service=netty-attached",
+                "pulse.http.host=127.0.0.1",
+                "pulse.http.port=" + port,
+                "pulse.sample.interval=200ms");
+        Path go = folder.resolve("go");
+        try (ForkedJvm late = ForkedJvm.start(List.of(), Map.of(),
+                List.of("-cp", ForkedJvm.appsClasspathWith(io.netty.channel.Channel.class,
+                        io.netty.util.concurrent.EventExecutor.class, io.netty.buffer.ByteBuf.class,
+                        io.netty.resolver.AddressResolver.class), "dev.pulse.it.apps.NettyApp"), go.toString())) {
+            late.awaitStdout("app: netty ready");
+            Process attach = new ProcessBuilder(ForkedJvm.JAVA.toString(), "-jar",
+                    ForkedJvm.AGENT_JAR.toAbsolutePath().toString(), "attach", String.valueOf(late.pid()),
+                    config.toString()).redirectErrorStream(true).start();
+            assertTrue(attach.waitFor(60, TimeUnit.SECONDS), "attach did not finish");
+            assertEquals(0, attach.exitValue(), new String(attach.getInputStream().readAllBytes()));
+            late.awaitScrape(port);
+            Files.createFile(go);
+            late.awaitStdout("app: netty late ready");
+            Map<String, long[]> after = new HashMap<>();
+            Matcher matcher = LATE.matcher(late.stdout());
+            while (matcher.find()) {
+                after.put(matcher.group(1), new long[] {Long.parseLong(matcher.group(2)),
+                        Long.parseLong(matcher.group(3)), Long.parseLong(matcher.group(4))});
+            }
+            assertEquals(3, after.get("io")[0], late.stdout());
+            assertEquals(3, after.get("business")[0], late.stdout());
+            late.awaitScrape(port, "the I/O and business groups found at the new connection", text -> {
+                for (String role : List.of("io", "business")) {
+                    String label = "executor=\"" + role + "\"";
+                    long[] expected = after.get(role);
+                    if (Scrape.value(text, "pulse_executor_threads", label) != expected[0]
+                            || Scrape.value(text, "pulse_executor_queued_tasks", label) != expected[1]
+                            || Scrape.value(text, "pulse_executor_max_threads", label) != expected[2]) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+        }
     }
 
     @Test

@@ -23,6 +23,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,7 +38,9 @@ import java.util.concurrent.TimeUnit;
  * clients connect and send a line; each line's business handler burns 300 ms of CPU and then
  * waits; tasks are queued behind the held handlers and behind a held I/O loop. The app prints
  * each group's figures as Netty gives them (live threads by name, the children's pendingTasks(),
- * executorCount()) once they hold still, then waits until it is stopped.
+ * executorCount()) once they hold still, then waits until it is stopped. With a file name as
+ * its argument, once that file appears (after an attach) a third client connects and the figures
+ * are printed again, tagged "late".
  */
 public final class NettyApp {
 
@@ -80,16 +85,24 @@ public final class NettyApp {
         looping.await(30, TimeUnit.SECONDS);
         queue(loop, 4);
 
-        String figures = "";
-        for (int same = 0; same < 5; ) {
-            Thread.sleep(100);
-            String now = figures("boss", boss, "nioEventLoopGroup-") + figures("io", io, "io-")
-                    + figures("business", business, "business-");
-            same = now.equals(figures) ? same + 1 : 0;
-            figures = now;
-        }
-        System.out.print(figures);
+        System.out.print(stableFigures("", boss, io, business));
         System.out.println("app: netty ready on " + port + " boss thread " + threadNamed("nioEventLoopGroup-"));
+        if (args.length > 0) {
+            // Made before an attach: a third connection uses the I/O and business groups again.
+            Path go = Paths.get(args[0]);
+            while (!Files.exists(go)) {
+                Thread.sleep(50);
+            }
+            Socket client = new Socket(InetAddress.getLoopbackAddress(), port);
+            client.getOutputStream().write("job 2\n".getBytes(StandardCharsets.US_ASCII));
+            client.getOutputStream().flush();
+            clients.add(client);
+            while (HELD.size() < 3) {
+                Thread.sleep(20);
+            }
+            System.out.print(stableFigures("late ", boss, io, business));
+            System.out.println("app: netty late ready");
+        }
         RELEASE.await();
         clients.forEach(client -> {
             try {
@@ -98,6 +111,20 @@ public final class NettyApp {
                 // stopping anyway
             }
         });
+    }
+
+    /** Each group's figures once they are the same five times in a row, 100 ms apart. */
+    private static String stableFigures(String tag, MultithreadEventExecutorGroup boss, MultithreadEventExecutorGroup io,
+            MultithreadEventExecutorGroup business) throws InterruptedException {
+        String figures = "";
+        for (int same = 0; same < 5; ) {
+            Thread.sleep(100);
+            String now = figures(tag + "boss", boss, "nioEventLoopGroup-") + figures(tag + "io", io, "io-")
+                    + figures(tag + "business", business, "business-");
+            same = now.equals(figures) ? same + 1 : 0;
+            figures = now;
+        }
+        return figures;
     }
 
     /** Netty's own figures of one group: its live threads (by name), its children's pendingTasks(), its size. */
