@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -86,6 +87,38 @@ class QuartzIT {
     void theWorkersCpuIsCounted() {
         assertTrue(Scrape.value(scrape, "pulse_executor_cpu_seconds_total", POOL) >= 0.8,
                 "three jobs burnt 300 ms each\n" + scrape);
+    }
+
+    /** A pool made before an attach is found when the scheduler hands it its next job. */
+    @Test
+    void aPoolMadeBeforeAnAttachIsFoundAtItsNextJob() throws Exception {
+        int port = ForkedJvm.freePort();
+        Path folder = Files.createTempDirectory("pulse-it");
+        Path config = ForkedJvm.writeConfig(folder,
+                "pulse.service=quartz-attached",
+                "pulse.http.host=127.0.0.1",
+                "pulse.http.port=" + port,
+                "pulse.sample.interval=200ms");
+        Path go = folder.resolve("go");
+        try (ForkedJvm late = ForkedJvm.start(List.of(), Map.of(),
+                List.of("-cp", ForkedJvm.appsClasspathWith(org.quartz.Scheduler.class, org.slf4j.LoggerFactory.class),
+                        "dev.pulse.it.apps.QuartzApp"), go.toString())) {
+            late.awaitStdout("app: quartz ready");
+            Process attach = new ProcessBuilder(ForkedJvm.JAVA.toString(), "-jar",
+                    ForkedJvm.AGENT_JAR.toAbsolutePath().toString(), "attach", String.valueOf(late.pid()),
+                    config.toString()).redirectErrorStream(true).start();
+            assertTrue(attach.waitFor(60, TimeUnit.SECONDS), "attach did not finish");
+            assertEquals(0, attach.exitValue(), new String(attach.getInputStream().readAllBytes()));
+            late.awaitScrape(port);
+            Files.createFile(go);
+            late.awaitStdout("app: quartz late ready");
+            assertTrue(late.stdout().contains("app: quartz late executing=4 threads=4 max=4"), late.stdout());
+            String text = late.awaitScrape(port, "the pool found at its next job", body ->
+                    Scrape.value(body, "pulse_executor_active_threads", POOL) == 4);
+            assertEquals(4, Scrape.value(text, "pulse_executor_threads", POOL), text);
+            assertEquals(0, Scrape.value(text, "pulse_executor_idle_threads", POOL), text);
+            assertEquals(4, Scrape.value(text, "pulse_executor_max_threads", POOL), text);
+        }
     }
 
     @Test

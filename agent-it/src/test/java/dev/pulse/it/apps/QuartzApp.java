@@ -2,6 +2,9 @@ package dev.pulse.it.apps;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +19,9 @@ import org.quartz.impl.StdSchedulerFactory;
  * A Quartz scheduler "Reports" on RAMJobStore with a SimpleThreadPool of four threads, running
  * three jobs that each burn 300 ms of CPU and then wait on a latch. Once all three run, the app
  * prints the scheduler's own figures (its executing jobs, its configured pool size, the live
- * threads named "Reports_Worker-"), then waits until it is stopped.
+ * threads named "Reports_Worker-"), then waits until it is stopped. With a file name as its
+ * argument, once that file appears (after an attach) a fourth job runs and the figures are
+ * printed again, tagged "late".
  */
 public final class QuartzApp {
 
@@ -34,16 +39,32 @@ public final class QuartzApp {
             scheduler.scheduleJob(JobBuilder.newJob(HeldJob.class).withIdentity("held-" + i).build(),
                     TriggerBuilder.newTrigger().withIdentity("now-" + i).startNow().build());
         }
+        printFigures(scheduler, 3, "");
+        System.out.println("app: quartz ready");
+        if (args.length > 0) {
+            // Made before an attach: one more job goes through the pool's runInThread().
+            Path go = Paths.get(args[0]);
+            while (!Files.exists(go)) {
+                Thread.sleep(50);
+            }
+            scheduler.scheduleJob(JobBuilder.newJob(HeldJob.class).withIdentity("held-late").build(),
+                    TriggerBuilder.newTrigger().withIdentity("now-late").startNow().build());
+            printFigures(scheduler, 4, "late ");
+            System.out.println("app: quartz late ready");
+        }
+        RELEASE.await();
+    }
+
+    /** Waits until {@code jobs} jobs run, then prints the scheduler's figures. */
+    private static void printFigures(Scheduler scheduler, int jobs, String tag) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (scheduler.getCurrentlyExecutingJobs().size() < 3 && System.nanoTime() < deadline) {
+        while (scheduler.getCurrentlyExecutingJobs().size() < jobs && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         long threads = Thread.getAllStackTraces().keySet().stream()
                 .filter(thread -> thread.getName().startsWith("Reports_Worker-") && thread.isAlive()).count();
-        System.out.println("app: quartz executing=" + scheduler.getCurrentlyExecutingJobs().size()
+        System.out.println("app: quartz " + tag + "executing=" + scheduler.getCurrentlyExecutingJobs().size()
                 + " threads=" + threads + " max=" + scheduler.getMetaData().getThreadPoolSize());
-        System.out.println("app: quartz ready");
-        RELEASE.await();
     }
 
     /** Burns 300 ms of its thread's CPU time, then holds its worker until the app ends. */
