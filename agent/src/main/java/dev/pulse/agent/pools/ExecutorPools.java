@@ -47,6 +47,8 @@ public final class ExecutorPools implements SampleSource, SampleTask {
     private boolean warnedFull;
     /** True while the cap is reached: the woven methods of framework kinds then return at once, without the lock. */
     private volatile boolean full;
+    /** Passes run so far; sampler thread only. */
+    private long passes;
     /** Per class, whether it is (or extends) each kind's class: asked once per class, not per call. */
     private final ClassValue<boolean[]> kindClasses = new ClassValue<>() {
         @Override
@@ -364,7 +366,11 @@ public final class ExecutorPools implements SampleSource, SampleTask {
                 errors.failed("executor:" + (entry.name == null ? "?" : entry.name), String.valueOf(e));
             }
         }
-        readCosts(next, threadsOfEach);
+        // The first pass runs as the service starts: the JVM's thread management classes are
+        // loaded from the second on, off the start-up's path.
+        if (passes++ > 0) {
+            readCosts(next, threadsOfEach);
+        }
         readings = List.copyOf(next);
     }
 
