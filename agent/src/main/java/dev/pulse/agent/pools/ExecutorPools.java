@@ -36,6 +36,10 @@ public final class ExecutorPools implements SampleSource, SampleTask {
     private final PoolNames names = new PoolNames();
     /** Guarded by this. */
     private final List<Entry> entries = new ArrayList<>();
+    /** A copy of {@link #entries}, replaced under the lock, for the lock-free look-ups of failures. */
+    private volatile Entry[] published = new Entry[0];
+    /** The threads of the ThreadPoolExecutors, as their Worker constructors report them. */
+    private final PoolThreads<Entry> threads = new PoolThreads<>();
     private volatile List<Reading> readings = List.of();
     private boolean warnedFull;
     private final List<GaugeWithCallback> gauges = new ArrayList<>();
@@ -63,6 +67,8 @@ public final class ExecutorPools implements SampleSource, SampleTask {
                 "Tasks completed (ThreadPoolExecutor).", r -> r.completed));
         counters.add(counter(properties, constLabels, "pulse_executor_rejected_tasks_total",
                 "Tasks rejected (ThreadPoolExecutor).", r -> r.rejected));
+        counters.add(counter(properties, constLabels, "pulse_executor_failed_tasks_total",
+                "Tasks that ended by throwing.", r -> r.failed));
     }
 
     private GaugeWithCallback gauge(PrometheusProperties properties, Labels constLabels, String name, String help,
@@ -132,9 +138,65 @@ public final class ExecutorPools implements SampleSource, SampleTask {
                 entry = add(executor, null, false);
             }
         }
-        if (entry != null && entry.threadName == null) {
-            entry.threadName = thread.getName();
+        if (entry != null) {
+            threads.add(thread, entry);
+            if (entry.threadName == null) {
+                entry.threadName = thread.getName();
+            }
         }
+    }
+
+    /**
+     * A task ended by throwing on {@code executor} (any pool object this class follows), or, when
+     * it is null, on the executor {@code Thread.currentThread()} works for; nothing when that is
+     * not known. Neither locks nor allocates.
+     */
+    public void taskFailed(Object executor) {
+        Entry entry = executor != null ? published(executor) : entryOf(Thread.currentThread());
+        if (entry != null) {
+            entry.failed.increment();
+        }
+    }
+
+    /**
+     * The name of the executor {@code thread} works for: a ThreadPoolExecutor's worker or a
+     * ForkJoinPool's; null for any other thread. Before the sampler has named the executor, the
+     * name it will most likely take (its first thread's name without the counter). Neither
+     * locks nor allocates once the executor is named.
+     */
+    public String executorOf(Thread thread) {
+        Entry entry = entryOf(thread);
+        if (entry == null) {
+            return null;
+        }
+        String name = entry.name;
+        if (name != null) {
+            return name;
+        }
+        String threadName = entry.threadName != null ? entry.threadName : thread.getName();
+        String prefix = PoolNames.threadPrefix(threadName);
+        String owner = entry.site == null ? "" : entry.site.owner;
+        if (prefix != null) {
+            return owner + prefix;
+        }
+        return entry.site != null ? owner + entry.site.where : null;
+    }
+
+    private Entry entryOf(Thread thread) {
+        if (thread instanceof ForkJoinWorkerThread) {
+            return published(((ForkJoinWorkerThread) thread).getPool());
+        }
+        return threads.poolOf(thread);
+    }
+
+    private Entry published(Object executor) {
+        Entry[] current = published;
+        for (int i = current.length - 1; i >= 0; i--) {
+            if (current[i].executor.get() == executor) {
+                return current[i];
+            }
+        }
+        return null;
     }
 
     public void rejected(Object executor) {
@@ -173,6 +235,7 @@ public final class ExecutorPools implements SampleSource, SampleTask {
         }
         Entry entry = new Entry(executor, site);
         entries.add(entry);
+        published = entries.toArray(new Entry[0]);
         return entry;
     }
 
@@ -317,11 +380,11 @@ public final class ExecutorPools implements SampleSource, SampleTask {
         if (executor instanceof ThreadPoolExecutor) {
             ThreadPoolExecutor pool = (ThreadPoolExecutor) executor;
             return new Reading(entry.name, pool.getPoolSize(), pool.getActiveCount(), reachableMax(pool),
-                    pool.getQueue().size(), pool.getCompletedTaskCount(), entry.rejected.sum());
+                    pool.getQueue().size(), pool.getCompletedTaskCount(), entry.rejected.sum(), entry.failed.sum());
         }
         ForkJoinPool pool = (ForkJoinPool) executor;
         return new Reading(entry.name, pool.getPoolSize(), pool.getActiveThreadCount(), pool.getParallelism(),
-                pool.getQueuedSubmissionCount() + pool.getQueuedTaskCount(), -1, -1);
+                pool.getQueuedSubmissionCount() + pool.getQueuedTaskCount(), -1, -1, entry.failed.sum());
     }
 
     /**
@@ -345,6 +408,7 @@ public final class ExecutorPools implements SampleSource, SampleTask {
 
     private synchronized void forget(Entry entry) {
         entries.remove(entry);
+        published = entries.toArray(new Entry[0]);
         if (entry.name != null) {
             names.release(entry.name);
         }
@@ -355,6 +419,8 @@ public final class ExecutorPools implements SampleSource, SampleTask {
         /** Null when the executor predates the agent. */
         final Site site;
         final LongAdder rejected = new LongAdder();
+        /** Tasks that ended by throwing, from {@link #taskFailed}. */
+        final LongAdder failed = new LongAdder();
         volatile String threadName;
         /** Sampler thread only, once set. */
         volatile String name;
@@ -385,8 +451,10 @@ public final class ExecutorPools implements SampleSource, SampleTask {
         final long queued;
         final long completed;
         final long rejected;
+        final long failed;
 
-        Reading(String name, long threads, long active, long max, long queued, long completed, long rejected) {
+        Reading(String name, long threads, long active, long max, long queued, long completed, long rejected,
+                long failed) {
             this.name = name;
             this.threads = threads;
             this.active = active;
@@ -394,6 +462,7 @@ public final class ExecutorPools implements SampleSource, SampleTask {
             this.queued = queued;
             this.completed = completed;
             this.rejected = rejected;
+            this.failed = failed;
         }
     }
 }

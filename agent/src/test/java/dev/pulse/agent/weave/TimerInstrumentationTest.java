@@ -348,5 +348,15 @@ class TimerInstrumentationTest {
         public void connectionAcquired(Object pool, long startNanos, Throwable thrown) {
             calls.add("acquired");
         }
+
+        @Override
+        public void threadDied(Thread thread, Throwable uncaught) {
+            calls.add("died " + thread.getName() + " " + uncaught.getClass().getSimpleName());
+        }
+
+        @Override
+        public void taskFailed(Object executor) {
+            calls.add("failed " + (executor == null ? "current" : executor.getClass().getSimpleName()));
+        }
     }
 }
