@@ -89,7 +89,8 @@ class ThreadDeathsIT {
         String expected = plain.stdout();
         assertTrue(expected.contains("app: thread handler: mailer"), expected);
         assertTrue(expected.contains("app: group handler: auditor"), expected);
-        assertTrue(expected.contains("app: default handler: orders-"), expected);
+        assertTrue(expected.contains("app: default handler: orders-4 java.lang.IllegalStateException: order 6 failed"),
+                expected);
         assertTrue(expected.contains("app: periodic: java.lang.IllegalStateException: tick 3 failed after 3 ticks"),
                 expected);
         assertEquals(expected, app.stdout());

@@ -51,7 +51,8 @@ public final class DeathsApp {
             throw new UnsupportedOperationException("audit log is read-only");
         }, "auditor"));
 
-        ThreadPoolExecutor orders = new ThreadPoolExecutor(2, 2, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(),
+        // One thread, so that which thread runs a task, and so what is printed, never varies.
+        ThreadPoolExecutor orders = new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(),
                 named("orders-"));
         for (int order = 1; order <= 3; order++) {
             killWorker(orders, "order " + order + " failed");
