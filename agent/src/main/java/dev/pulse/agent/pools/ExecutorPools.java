@@ -138,7 +138,7 @@ public final class ExecutorPools implements SampleSource, SampleTask {
                 entry = add(executor, null, false);
             }
         }
-        if (entry != null) {
+        if (entry != null && thread != null) {
             threads.add(thread, entry);
             if (entry.threadName == null) {
                 entry.threadName = thread.getName();

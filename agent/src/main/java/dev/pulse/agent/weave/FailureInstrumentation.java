@@ -13,8 +13,9 @@ import net.bytebuddy.asm.Advice;
  * Failures on the JDK's threads and executors, each heard once where the JDK itself settles it:
  * <ul>
  * <li>{@code Thread.dispatchUncaughtException(Throwable)}: the JVM calls it on a thread that dies of
- * an uncaught exception, platform or virtual, just before the thread's handler; the advice runs
- * first and changes nothing of what follows;</li>
+ * an uncaught exception (private on JDK 17, package-private on JDK 25, where a virtual thread's
+ * {@code run} calls the same method when its task throws; no subclass overrides it), and it
+ * calls the thread's handler; the advice runs first and changes nothing of what follows;</li>
  * <li>{@code ThreadPoolExecutor.processWorkerExit(Worker, true)}: a worker leaves its loop because
  * the task it ran threw (a task given to {@code execute}; its thread then dies too);</li>
  * <li>{@code FutureTask.setException(Throwable)} turning a task from new to failed: a task given to
