@@ -11,6 +11,7 @@ import dev.pulse.agent.metrics.SelfMetrics;
 import dev.pulse.agent.metrics.StallDetector;
 import dev.pulse.agent.output.Outputs;
 import dev.pulse.agent.pools.DbPools;
+import dev.pulse.agent.pools.ExecutorKind;
 import dev.pulse.agent.pools.ExecutorPools;
 import dev.pulse.agent.pools.JdbcPoolKind;
 import dev.pulse.agent.pools.ThreadDeaths;
@@ -59,7 +60,7 @@ final class Agent {
         QueueSampler queues = new QueueSampler(config.queues(), service, properties);
         DbPools dbPools = new DbPools(JdbcPoolKind.ALL, config::poolExcluded, config.maxSeries(),
                 () -> self.seriesOverflow("pulse_db_pool_size", 1), service, properties);
-        ExecutorPools executors = new ExecutorPools(config::poolExcluded, config.maxSeries(),
+        ExecutorPools executors = new ExecutorPools(ExecutorKind.ALL, config::poolExcluded, config.maxSeries(),
                 () -> self.seriesOverflow("pulse_executor_threads", 1), service, properties);
         ThreadDeaths deaths = new ThreadDeaths(executors, config::poolExcluded, config.maxSeries(),
                 () -> self.seriesOverflow("pulse_thread_uncaught_exceptions_total", 1), service, properties);

@@ -71,6 +71,11 @@ final class AgentHooks implements Hooks {
     }
 
     @Override
+    public void executorOfKindCreated(int kind, Object executor) {
+        executors.created(kind, executor);
+    }
+
+    @Override
     public void executorThreadCreated(Object executor, Thread thread) {
         executors.threadCreated(executor, thread);
     }

@@ -48,12 +48,21 @@ public final class LimitedLog {
      * written less than a period ago. Never throws.
      */
     public void warn(String source, String message) {
-        State state = sources.get(source);
+        warn(source, "", message);
+    }
+
+    /**
+     * As {@link #warn(String, String)}, but limited per source and {@code fault}, a short word for
+     * the kind of failure ("slow", "failed"): a source that was slow and then fails says both.
+     */
+    public void warn(String source, String fault, String message) {
+        String key = fault.isEmpty() ? source : source + '\0' + fault;
+        State state = sources.get(key);
         if (state == null) {
             if (sources.size() >= MAX_SOURCES) {
                 return;
             }
-            state = sources.computeIfAbsent(source, key -> new State());
+            state = sources.computeIfAbsent(key, k -> new State());
         }
         long now = nanoClock.getAsLong();
         long heldBack;

@@ -30,4 +30,19 @@ class LimitedLogTest {
                 "sql:age: Bad value for type double : 00:10:00 (599 more held back since the last line;"
                         + " at most one line per source every 10 minutes)"), lines);
     }
+
+    @Test
+    void aSourceThatWasSlowAndThenFailsSaysBothEachOncePerPeriod() {
+        AtomicLong now = new AtomicLong();
+        List<String> lines = new ArrayList<>();
+        LimitedLog log = new LimitedLog(Duration.ofMinutes(10), now::get, lines::add);
+        log.warn("queue:jobs", "slow", "still running after 200 ms");
+        log.warn("queue:jobs", "failed", "size() threw java.lang.IllegalStateException");
+        log.warn("queue:jobs", "slow", "still running after 200 ms");
+        log.warn("queue:jobs", "failed", "size() threw java.lang.IllegalStateException");
+        assertEquals(List.of(
+                "queue:jobs: still running after 200 ms (at most one line per source every 10 minutes)",
+                "queue:jobs: size() threw java.lang.IllegalStateException (at most one line per source every 10"
+                        + " minutes)"), lines);
+    }
 }

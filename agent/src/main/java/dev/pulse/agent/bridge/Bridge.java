@@ -63,6 +63,10 @@ public final class Bridge {
         hooks.executorCreated(executor);
     }
 
+    public static void executorOfKindCreated(int kind, Object executor) {
+        hooks.executorOfKindCreated(kind, executor);
+    }
+
     public static void executorThreadCreated(Object executor, Thread thread) {
         hooks.executorThreadCreated(executor, thread);
     }

@@ -33,7 +33,13 @@ public interface Hooks {
     /** A constructor of ThreadPoolExecutor or ForkJoinPool finished (once per constructor in the chain). */
     void executorCreated(Object executor);
 
-    /** A ThreadPoolExecutor made a worker thread (not started yet). */
+    /**
+     * A constructor of a framework executor class finished, or its per-task method was entered;
+     * {@code kind} indexes the executor kinds.
+     */
+    void executorOfKindCreated(int kind, Object executor);
+
+    /** A ThreadPoolExecutor, or an executor of a kind with a worker class, made a worker thread (not started yet). */
     void executorThreadCreated(Object executor, Thread thread);
 
     /** A ThreadPoolExecutor rejected a task. */
@@ -88,6 +94,10 @@ public interface Hooks {
 
         @Override
         public void executorCreated(Object executor) {
+        }
+
+        @Override
+        public void executorOfKindCreated(int kind, Object executor) {
         }
 
         @Override

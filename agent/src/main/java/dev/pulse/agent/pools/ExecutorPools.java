@@ -10,7 +10,9 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Labels;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -19,10 +21,12 @@ import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
 /**
- * Every ThreadPoolExecutor (scheduled ones included) and ForkJoinPool the JVM creates, announced
- * by their woven constructors and held weakly. An executor is exported once it has had a thread,
- * under a name taken from its threads' names ("delivery-3" names "delivery"), else from the code
- * that created it. Executors the JDK creates are named "jdk:...", the agent's own "pulse:...".
+ * Every ThreadPoolExecutor (scheduled ones included) and ForkJoinPool the JVM creates, and every
+ * pool of the framework kinds in {@link ExecutorKind#ALL}, announced by their woven constructors
+ * and held weakly. An executor is exported once it has had a thread, under a name taken from its
+ * threads' names ("delivery-3" names "delivery"), else from the code that created it. Executors
+ * the JDK creates are named "jdk:...", the agent's own "pulse:...". Each pass also reads the CPU
+ * time and allocated bytes of each executor's threads (see {@link ThreadCosts}).
  */
 public final class ExecutorPools implements SampleSource, SampleTask {
 
@@ -30,6 +34,7 @@ public final class ExecutorPools implements SampleSource, SampleTask {
     static final int MAX_EXECUTORS = 500;
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
+    private final List<ExecutorKind> kinds;
     private final Predicate<String> excluded;
     private final int limit;
     private final Runnable overflow;
@@ -38,20 +43,26 @@ public final class ExecutorPools implements SampleSource, SampleTask {
     private final List<Entry> entries = new ArrayList<>();
     /** A copy of {@link #entries}, replaced under the lock, for the lock-free look-ups of failures. */
     private volatile Entry[] published = new Entry[0];
-    /** The threads of the ThreadPoolExecutors, as their Worker constructors report them. */
-    private final PoolThreads<Entry> threads = new PoolThreads<>();
+    /** The threads the executors' worker constructors report, for the lock-free look-ups of failures. */
+    private final PoolThreads<Entry> poolThreads = new PoolThreads<>();
+    /** The executors of the framework kinds known so far, for the woven methods' quick return. */
+    private volatile WeakReference<?>[] known = new WeakReference<?>[0];
     private volatile List<Reading> readings = List.of();
     private boolean warnedFull;
     private final List<GaugeWithCallback> gauges = new ArrayList<>();
     private final List<CounterWithCallback> counters = new ArrayList<>();
 
     public ExecutorPools(Predicate<String> excluded, Labels constLabels, PrometheusProperties properties) {
-        this(excluded, MAX_EXECUTORS, () -> { }, constLabels, properties);
+        this(ExecutorKind.ALL, excluded, MAX_EXECUTORS, () -> { }, constLabels, properties);
     }
 
-    /** {@code maxSeries}: pulse.metrics.max_series; {@code overflow} counts each executor left out. */
-    public ExecutorPools(Predicate<String> excluded, int maxSeries, Runnable overflow, Labels constLabels,
-            PrometheusProperties properties) {
+    /**
+     * {@code kinds}: the framework kinds, indexed by the ids the woven code passes;
+     * {@code maxSeries}: pulse.metrics.max_series; {@code overflow} counts each executor left out.
+     */
+    public ExecutorPools(List<ExecutorKind> kinds, Predicate<String> excluded, int maxSeries, Runnable overflow,
+            Labels constLabels, PrometheusProperties properties) {
+        this.kinds = kinds;
         this.excluded = excluded;
         this.limit = Math.min(MAX_EXECUTORS, maxSeries);
         this.overflow = overflow;
@@ -61,14 +72,22 @@ public final class ExecutorPools implements SampleSource, SampleTask {
         gauges.add(gauge(properties, constLabels, "pulse_executor_max_threads",
                 "Most threads the pool can reach: its maximum, its core size when its queue is unbounded,"
                         + " a ForkJoinPool's parallelism.", r -> r.max));
+        gauges.add(gauge(properties, constLabels, "pulse_executor_idle_threads",
+                "Threads waiting for a task, where the pool counts them itself.", r -> r.idle));
         gauges.add(gauge(properties, constLabels, "pulse_executor_queued_tasks", "Tasks waiting in the queue.",
                 r -> r.queued));
         counters.add(counter(properties, constLabels, "pulse_executor_completed_tasks_total",
-                "Tasks completed (ThreadPoolExecutor).", r -> r.completed));
+                "Tasks completed, where the pool counts them.", r -> r.completed, 1));
         counters.add(counter(properties, constLabels, "pulse_executor_rejected_tasks_total",
-                "Tasks rejected (ThreadPoolExecutor).", r -> r.rejected));
+                "Tasks rejected, where the pool rejects tasks.", r -> r.rejected, 1));
+        counters.add(counter(properties, constLabels, "pulse_executor_cpu_seconds_total",
+                "CPU time of the pool's threads, read by the sampler; a thread's last moments before it ends"
+                        + " are lost.", r -> r.cpuNanos, 1e-9));
+        counters.add(counter(properties, constLabels, "pulse_executor_allocated_bytes_total",
+                "Bytes allocated by the pool's threads, read by the sampler; a thread's last moments before it"
+                        + " ends are lost.", r -> r.allocatedBytes, 1));
         counters.add(counter(properties, constLabels, "pulse_executor_failed_tasks_total",
-                "Tasks that ended by throwing.", r -> r.failed));
+                "Tasks that ended by throwing (the JDK's executors).", r -> r.failed, 1));
     }
 
     private GaugeWithCallback gauge(PrometheusProperties properties, Labels constLabels, String name, String help,
@@ -77,21 +96,24 @@ public final class ExecutorPools implements SampleSource, SampleTask {
                 .constLabels(constLabels)
                 .callback(callback -> {
                     for (Reading reading : readings) {
-                        callback.call(value.applyAsLong(reading), reading.name);
+                        long number = value.applyAsLong(reading);
+                        if (number >= 0) {
+                            callback.call(number, reading.name);
+                        }
                     }
                 })
                 .build();
     }
 
     private CounterWithCallback counter(PrometheusProperties properties, Labels constLabels, String name,
-            String help, ToLongFunction<Reading> value) {
+            String help, ToLongFunction<Reading> value, double scale) {
         return CounterWithCallback.builder(properties).name(name).help(help).labelNames("executor")
                 .constLabels(constLabels)
                 .callback(callback -> {
                     for (Reading reading : readings) {
                         long number = value.applyAsLong(reading);
                         if (number >= 0) {
-                            callback.call(number, reading.name);
+                            callback.call(number * scale, reading.name);
                         }
                     }
                 })
@@ -127,7 +149,68 @@ public final class ExecutorPools implements SampleSource, SampleTask {
         }
     }
 
-    /** From ThreadPoolExecutor's worker constructor: the first thread's name names the executor. */
+    /**
+     * From the woven constructors of a framework kind (several times for one pool: constructor
+     * chains, subclasses) and from its woven per-task method, so that a pool made before the
+     * agent was attached is found at its next use. A pool already known returns at once, without
+     * locking or allocating.
+     */
+    public void created(int kind, Object executor) {
+        WeakReference<?>[] current = known;
+        for (WeakReference<?> reference : current) {
+            if (reference.get() == executor) {
+                return;
+            }
+        }
+        ExecutorKind executorKind = kinds.get(kind);
+        // The per-task method is woven where it is declared, which other classes may extend too.
+        if (!Reflection.isA(executor, executorKind.className())) {
+            return;
+        }
+        synchronized (this) {
+            if (warnedFull && entries.size() >= limit) {
+                return;
+            }
+        }
+        Site site = creationSite(executor);
+        synchronized (this) {
+            if (findLocked(executor) == null) {
+                Entry entry = add(executor, site, true);
+                if (entry != null) {
+                    entry.kind = executorKind;
+                    publishKnown();
+                }
+            }
+        }
+    }
+
+    /** The framework kind of {@code executor}, or null for the JDK's own executors. */
+    private ExecutorKind kindOf(Object executor) {
+        if (executor instanceof ThreadPoolExecutor || executor instanceof ForkJoinPool) {
+            return null;
+        }
+        for (ExecutorKind kind : kinds) {
+            if (Reflection.isA(executor, kind.className())) {
+                return kind;
+            }
+        }
+        return null;
+    }
+
+    private void publishKnown() {
+        List<WeakReference<?>> next = new ArrayList<>();
+        for (Entry entry : entries) {
+            if (entry.kind != null) {
+                next.add(entry.executor);
+            }
+        }
+        known = next.toArray(new WeakReference<?>[0]);
+    }
+
+    /**
+     * From the worker constructors of ThreadPoolExecutor and of the kinds that declare one: the
+     * first thread's name names the executor, and each thread's CPU time is counted as its.
+     */
     public void threadCreated(Object executor, Thread thread) {
         Entry entry;
         synchronized (this) {
@@ -136,13 +219,20 @@ public final class ExecutorPools implements SampleSource, SampleTask {
                 // Made before the agent started (where is unknown), or left out by the cap,
                 // which counted it when it was made.
                 entry = add(executor, null, false);
+                if (entry != null) {
+                    entry.kind = kindOf(executor);
+                    if (entry.kind != null) {
+                        publishKnown();
+                    }
+                }
             }
         }
         if (entry != null && thread != null) {
-            threads.add(thread, entry);
             if (entry.threadName == null) {
                 entry.threadName = thread.getName();
             }
+            entry.addThread(thread);
+            poolThreads.add(thread, entry);
         }
     }
 
@@ -159,10 +249,11 @@ public final class ExecutorPools implements SampleSource, SampleTask {
     }
 
     /**
-     * The name of the executor {@code thread} works for: a ThreadPoolExecutor's worker or a
-     * ForkJoinPool's; null for any other thread. Before the sampler has named the executor, the
-     * name it will most likely take (its first thread's name without the counter). Neither
-     * locks nor allocates once the executor is named.
+     * The name of the executor {@code thread} works for: a worker its worker constructor reported
+     * (a ThreadPoolExecutor's, a framework kind's), or a ForkJoinPool's; null for any other
+     * thread. Before the sampler has named the executor, the name it will most likely take (its
+     * first thread's name without the counter). Neither locks nor allocates once the executor is
+     * named.
      */
     public String executorOf(Thread thread) {
         Entry entry = entryOf(thread);
@@ -173,20 +264,20 @@ public final class ExecutorPools implements SampleSource, SampleTask {
         if (name != null) {
             return name;
         }
-        String threadName = entry.threadName != null ? entry.threadName : thread.getName();
-        String prefix = PoolNames.threadPrefix(threadName);
-        String owner = entry.site == null ? "" : entry.site.owner;
+        String prefix = PoolNames.threadPrefix(entry.threadName != null ? entry.threadName : thread.getName());
+        Site site = entry.site;
+        String owner = entry.kind != null ? entry.kind.owner() : site == null ? "" : site.owner;
         if (prefix != null) {
             return owner + prefix;
         }
-        return entry.site != null ? owner + entry.site.where : null;
+        return site != null ? owner + site.where : null;
     }
 
     private Entry entryOf(Thread thread) {
         if (thread instanceof ForkJoinWorkerThread) {
             return published(((ForkJoinWorkerThread) thread).getPool());
         }
-        return threads.poolOf(thread);
+        return poolThreads.poolOf(thread);
     }
 
     private Entry published(Object executor) {
@@ -290,7 +381,10 @@ public final class ExecutorPools implements SampleSource, SampleTask {
         return className.startsWith("dev.pulse.agent.") ? "pulse:" : "";
     }
 
-    /** One pass: names the executors that have had a thread, reads them, drops the shut-down and collected. */
+    /**
+     * One pass: names the executors that have had a thread, reads them and their threads' CPU
+     * time and allocations, drops the shut-down and collected.
+     */
     @Override
     public void run(Errors errors) {
         List<Entry> current;
@@ -298,58 +392,139 @@ public final class ExecutorPools implements SampleSource, SampleTask {
             current = new ArrayList<>(entries);
         }
         ForkJoinPool common = ForkJoinPool.commonPool();
+        Map<ForkJoinPool, List<Thread>> forkJoinThreads = forkJoinThreads();
         List<Reading> next = new ArrayList<>(current.size());
+        List<List<Thread>> threadsOfEach = new ArrayList<>(current.size());
         for (Entry entry : current) {
             Object executor = entry.executor.get();
             try {
-                if (executor == null || isShutdown(executor)) {
+                if (executor == null || isShutdown(entry, executor)) {
                     forget(entry);
                     continue;
                 }
-                if (entry.name == null && !name(entry, executor, common)) {
+                if (entry.name == null && !name(entry, executor, common, forkJoinThreads)) {
                     continue;
                 }
                 if (!entry.excluded) {
-                    next.add(read(entry, executor));
+                    Reading reading = read(entry, executor);
+                    List<Thread> threads = threads(entry, executor, forkJoinThreads);
+                    next.add(reading);
+                    threadsOfEach.add(threads);
                 }
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | ReflectiveOperationException | LinkageError e) {
                 errors.failed("executor:" + (entry.name == null ? "?" : entry.name), String.valueOf(e));
             }
         }
+        readCosts(next, threadsOfEach);
         readings = List.copyOf(next);
+    }
+
+    /** The live threads of each ForkJoinPool: its workers say which pool they work for. */
+    private static Map<ForkJoinPool, List<Thread>> forkJoinThreads() {
+        Map<ForkJoinPool, List<Thread>> byPool = new IdentityHashMap<>();
+        for (Thread thread : platformThreads()) {
+            if (thread instanceof ForkJoinWorkerThread) {
+                byPool.computeIfAbsent(((ForkJoinWorkerThread) thread).getPool(), pool -> new ArrayList<>())
+                        .add(thread);
+            }
+        }
+        return byPool;
+    }
+
+    private static Thread[] platformThreads() {
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        Thread[] threads = new Thread[root.activeCount() + 16];
+        int count = root.enumerate(threads, true);
+        return count == threads.length ? threads : java.util.Arrays.copyOf(threads, count);
+    }
+
+    /** The executor's live threads: those its workers reported, those its kind lists, a ForkJoinPool's workers. */
+    private static List<Thread> threads(Entry entry, Object executor, Map<ForkJoinPool, List<Thread>> forkJoinThreads)
+            throws ReflectiveOperationException {
+        List<Thread> threads = entry.liveThreads();
+        if (executor instanceof ForkJoinPool) {
+            threads.addAll(forkJoinThreads.getOrDefault(executor, List.of()));
+        }
+        if (entry.kind != null) {
+            entry.kind.threads(executor, threads::add);
+        }
+        return threads;
+    }
+
+    /** Reads every thread of the pass in one call, then adds each executor's up. */
+    private static void readCosts(List<Reading> readings, List<List<Thread>> threadsOfEach) {
+        if (!ThreadCosts.cpuAvailable() && !ThreadCosts.allocationAvailable()) {
+            return;
+        }
+        int total = 0;
+        for (List<Thread> threads : threadsOfEach) {
+            total += threads.size();
+        }
+        long[] ids = new long[total];
+        int at = 0;
+        for (List<Thread> threads : threadsOfEach) {
+            for (Thread thread : threads) {
+                ids[at++] = thread.getId();
+            }
+        }
+        long[] cpu = new long[total];
+        long[] allocated = new long[total];
+        ThreadCosts.read(ids, cpu, allocated);
+        at = 0;
+        for (int i = 0; i < readings.size(); i++) {
+            Reading reading = readings.get(i);
+            int count = threadsOfEach.get(i).size();
+            ThreadCosts costs = reading.entry.costs;
+            costs.update(ids, cpu, allocated, at, at + count);
+            at += count;
+            reading.cpuNanos = costs.cpuNanos();
+            reading.allocatedBytes = costs.allocatedBytes();
+        }
     }
 
     /**
      * A shut-down executor takes no more tasks: it is no longer exported and its name is free, so
      * an executor rebuilt in its place (a refresh, a redeploy) takes the plain name, not "name#2".
      */
-    private static boolean isShutdown(Object executor) {
+    private static boolean isShutdown(Entry entry, Object executor) throws ReflectiveOperationException {
+        if (entry.kind != null) {
+            return entry.kind.shutdown(executor);
+        }
         if (executor instanceof ThreadPoolExecutor) {
             return ((ThreadPoolExecutor) executor).isShutdown();
         }
         return executor instanceof ForkJoinPool && ((ForkJoinPool) executor).isShutdown();
     }
 
-    private boolean name(Entry entry, Object executor, ForkJoinPool common) {
+    private boolean name(Entry entry, Object executor, ForkJoinPool common,
+            Map<ForkJoinPool, List<Thread>> forkJoinThreads) throws ReflectiveOperationException {
         String wanted;
         if (executor == common) {
             wanted = "jdk:common-pool";
         } else {
             String threadName = entry.threadName;
             if (threadName == null && executor instanceof ForkJoinPool) {
-                threadName = firstWorkerName((ForkJoinPool) executor);
+                List<Thread> workers = forkJoinThreads.get(executor);
+                threadName = workers == null || workers.isEmpty() ? null : workers.get(0).getName();
+            }
+            if (threadName == null && entry.kind != null) {
+                threadName = entry.kind.threadName(executor);
             }
             if (threadName == null) {
                 return false;
             }
             String prefix = PoolNames.threadPrefix(threadName);
             Site site = entry.site;
+            String owner = entry.kind != null ? entry.kind.owner() : site == null ? "" : site.owner;
             if (prefix != null) {
-                wanted = (site == null ? "" : site.owner) + prefix;
+                wanted = owner + prefix;
             } else if (site != null) {
-                wanted = site.owner + site.where;
+                wanted = owner + site.where;
             } else {
-                wanted = simpleName(executor.getClass());
+                wanted = owner + simpleName(executor.getClass());
             }
         }
         entry.name = names.claim(wanted);
@@ -357,34 +532,25 @@ public final class ExecutorPools implements SampleSource, SampleTask {
         return true;
     }
 
-    /** A ForkJoinPool's threads say which pool they work for; the first one found names it. */
-    private static String firstWorkerName(ForkJoinPool pool) {
-        if (pool.getPoolSize() == 0) {
-            return null;
-        }
-        ThreadGroup root = Thread.currentThread().getThreadGroup();
-        while (root.getParent() != null) {
-            root = root.getParent();
-        }
-        Thread[] threads = new Thread[root.activeCount() + 16];
-        int count = root.enumerate(threads, true);
-        for (int i = 0; i < count; i++) {
-            if (threads[i] instanceof ForkJoinWorkerThread && ((ForkJoinWorkerThread) threads[i]).getPool() == pool) {
-                return threads[i].getName();
+    private static Reading read(Entry entry, Object executor) throws ReflectiveOperationException {
+        if (entry.kind != null) {
+            ExecutorReading values = entry.kind.read(executor);
+            if (entry.kind.rejectMethodName() != null) {
+                values = values.withRejected(entry.rejected.sum());
             }
+            return new Reading(entry, values);
         }
-        return null;
-    }
-
-    private static Reading read(Entry entry, Object executor) {
         if (executor instanceof ThreadPoolExecutor) {
             ThreadPoolExecutor pool = (ThreadPoolExecutor) executor;
-            return new Reading(entry.name, pool.getPoolSize(), pool.getActiveCount(), reachableMax(pool),
-                    pool.getQueue().size(), pool.getCompletedTaskCount(), entry.rejected.sum(), entry.failed.sum());
+            return new Reading(entry, new ExecutorReading(pool.getPoolSize(), pool.getActiveCount(),
+                    ExecutorReading.ABSENT, reachableMax(pool), pool.getQueue().size(), pool.getCompletedTaskCount(),
+                    entry.rejected.sum()));
         }
         ForkJoinPool pool = (ForkJoinPool) executor;
-        return new Reading(entry.name, pool.getPoolSize(), pool.getActiveThreadCount(), pool.getParallelism(),
-                pool.getQueuedSubmissionCount() + pool.getQueuedTaskCount(), -1, -1, entry.failed.sum());
+        return new Reading(entry, new ExecutorReading(pool.getPoolSize(), pool.getActiveThreadCount(),
+                ExecutorReading.ABSENT, pool.getParallelism(),
+                pool.getQueuedSubmissionCount() + pool.getQueuedTaskCount(), ExecutorReading.ABSENT,
+                ExecutorReading.ABSENT));
     }
 
     /**
@@ -409,6 +575,9 @@ public final class ExecutorPools implements SampleSource, SampleTask {
     private synchronized void forget(Entry entry) {
         entries.remove(entry);
         published = entries.toArray(new Entry[0]);
+        if (entry.kind != null) {
+            publishKnown();
+        }
         if (entry.name != null) {
             names.release(entry.name);
         }
@@ -421,14 +590,42 @@ public final class ExecutorPools implements SampleSource, SampleTask {
         final LongAdder rejected = new LongAdder();
         /** Tasks that ended by throwing, from {@link #taskFailed}. */
         final LongAdder failed = new LongAdder();
+        /** The framework kind, null for the JDK's executors; set once, before the entry is published. */
+        volatile ExecutorKind kind;
         volatile String threadName;
         /** Sampler thread only, once set. */
         volatile String name;
         volatile boolean excluded;
+        /** Threads reported by the executor's worker constructors, held weakly; guarded by itself. */
+        private final List<WeakReference<Thread>> threads = new ArrayList<>();
+        /** Sampler thread only. */
+        final ThreadCosts costs = new ThreadCosts();
 
         Entry(Object executor, Site site) {
             this.executor = new WeakReference<>(executor);
             this.site = site;
+        }
+
+        void addThread(Thread thread) {
+            synchronized (threads) {
+                threads.add(new WeakReference<>(thread));
+            }
+        }
+
+        /** The reported threads that have not ended; the ended ones are forgotten. */
+        List<Thread> liveThreads() {
+            List<Thread> live = new ArrayList<>();
+            synchronized (threads) {
+                for (java.util.Iterator<WeakReference<Thread>> it = threads.iterator(); it.hasNext(); ) {
+                    Thread thread = it.next().get();
+                    if (thread == null || thread.getState() == Thread.State.TERMINATED) {
+                        it.remove();
+                    } else if (thread.getState() != Thread.State.NEW) {
+                        live.add(thread);
+                    }
+                }
+            }
+            return live;
         }
     }
 
@@ -444,25 +641,32 @@ public final class ExecutorPools implements SampleSource, SampleTask {
     }
 
     private static final class Reading {
+        final Entry entry;
         final String name;
         final long threads;
         final long active;
+        final long idle;
         final long max;
         final long queued;
         final long completed;
         final long rejected;
+        /** The JDK's executors only: a framework kind's failures are not heard (yet). */
         final long failed;
+        /** Set before the reading is published. */
+        long cpuNanos = ExecutorReading.ABSENT;
+        long allocatedBytes = ExecutorReading.ABSENT;
 
-        Reading(String name, long threads, long active, long max, long queued, long completed, long rejected,
-                long failed) {
-            this.name = name;
-            this.threads = threads;
-            this.active = active;
-            this.max = max;
-            this.queued = queued;
-            this.completed = completed;
-            this.rejected = rejected;
-            this.failed = failed;
+        Reading(Entry entry, ExecutorReading values) {
+            this.entry = entry;
+            this.name = entry.name;
+            this.threads = values.threads;
+            this.active = values.active;
+            this.idle = values.idle;
+            this.max = values.max;
+            this.queued = values.queued;
+            this.completed = values.completed;
+            this.rejected = values.rejected;
+            this.failed = entry.kind == null ? entry.failed.sum() : ExecutorReading.ABSENT;
         }
     }
 }

@@ -168,7 +168,10 @@ public final class Sampler implements AutoCloseable {
     private void failed(String source, String message) {
         try {
             errors.labelValues(source).inc();
-            log.warn("sampling " + source, message + "; counted in pulse_sampler_errors_total");
+            // A read that was slow and then fails (or the reverse) says both, each once a period.
+            String fault = message.startsWith("still running") || message.startsWith("the previous read")
+                    ? "slow" : "failed";
+            log.warn("sampling " + source, fault, message + "; counted in pulse_sampler_errors_total");
         } catch (Throwable ignored) {
             // a failure to report a failure must not end a schedule
         }

@@ -4,11 +4,17 @@ import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isMethod;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.pulse.agent.bridge.Bridge;
+import dev.pulse.agent.pools.ExecutorKind;
 import dev.pulse.agent.pools.JdbcPoolKind;
+import java.util.ArrayList;
 import java.util.List;
+import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
@@ -25,8 +31,20 @@ final class PoolInstrumentation {
     static final String WORKER = "java.util.concurrent.ThreadPoolExecutor$Worker";
     static final String FORK_JOIN_POOL = "java.util.concurrent.ForkJoinPool";
     static final String HIKARI_POOL = "com.zaxxer.hikari.pool.HikariPool";
-    /** JDK types woven for discovery, which the weaver otherwise leaves alone. */
-    static final List<String> JDK_TYPES = List.of(THREAD_POOL_EXECUTOR, WORKER, FORK_JOIN_POOL);
+    /** JDK types woven for discovery, which the weaver otherwise leaves alone: the JDK's executors and kinds in java.*. */
+    static final List<String> JDK_TYPES = jdkTypes();
+
+    private static List<String> jdkTypes() {
+        List<String> types = new ArrayList<>(List.of(THREAD_POOL_EXECUTOR, WORKER, FORK_JOIN_POOL));
+        for (ExecutorKind kind : ExecutorKind.ALL) {
+            for (String type : new String[] {kind.className(), kind.workerClassName()}) {
+                if (type != null && type.startsWith("java.")) {
+                    types.add(type);
+                }
+            }
+        }
+        return List.copyOf(types);
+    }
 
     private PoolInstrumentation() {
     }
@@ -42,6 +60,9 @@ final class PoolInstrumentation {
                     .transform((b, type, loader, module, domain) -> b.visit(
                             used.on(isMethod().and(isPublic()).and(named("getConnection")))));
         }
+        for (int kind = 0; kind < ExecutorKind.ALL.size(); kind++) {
+            builder = installKind(builder, kind, ExecutorKind.ALL.get(kind));
+        }
         return builder
                 .type(named(HIKARI_POOL))
                 .transform((b, type, loader, module, domain) -> b.visit(
@@ -56,6 +77,47 @@ final class PoolInstrumentation {
                 .type(named(FORK_JOIN_POOL))
                 .transform((b, type, loader, module, domain) -> b.visit(
                         Advice.to(ExecutorCreatedAdvice.class).on(isConstructor())));
+    }
+
+    /**
+     * A framework executor kind: its constructors and its per-task method announce the pool, its
+     * worker constructor reports each thread, its reject method counts rejections.
+     */
+    private static AgentBuilder installKind(AgentBuilder builder, int id, ExecutorKind kind) {
+        Advice created = Advice.withCustomMapping().bind(ExecutorKindId.class, id).to(KindCreatedAdvice.class);
+        ElementMatcher.Junction<MethodDescription> methods = isConstructor();
+        if (kind.usedMethodName() != null) {
+            methods = methods.or(isMethod().and(isPublic()).and(named(kind.usedMethodName())));
+        }
+        AsmVisitorWrapper announce = created.on(methods);
+        AsmVisitorWrapper reject = kind.rejectMethodName() == null ? null
+                : Advice.to(RejectAdvice.class).on(isMethod().and(named(kind.rejectMethodName())).and(takesArguments(1)));
+        builder = builder.type(named(kind.className()))
+                .transform((b, type, loader, module, domain) -> reject == null ? b.visit(announce)
+                        : b.visit(announce).visit(reject));
+        if (kind.workerClassName() != null) {
+            builder = builder.type(named(kind.workerClassName()))
+                    .transform((b, type, loader, module, domain) -> b.visit(Advice.to(WorkerAdvice.class).on(
+                            isConstructor().and(takesArgument(0, named(kind.className()))))));
+        }
+        return builder;
+    }
+
+    /** The id of a framework executor kind, bound into its advice. */
+    @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+    @interface ExecutorKindId {
+    }
+
+    /** Known executors return at once, without locking or allocating. */
+    static final class KindCreatedAdvice {
+
+        private KindCreatedAdvice() {
+        }
+
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@ExecutorKindId int kind, @Advice.This Object executor) {
+            Bridge.executorOfKindCreated(kind, executor);
+        }
     }
 
     /** The kind id of a connection pool class, bound into its constructor advice. */

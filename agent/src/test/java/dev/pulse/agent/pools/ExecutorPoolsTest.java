@@ -59,6 +59,79 @@ class ExecutorPoolsTest {
     }
 
     @Test
+    void theCpuTimeAndAllocationsOfAnExecutorsThreadsAddUpAndNeverGoDown() throws Exception {
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(2, 2, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(),
+                task -> {
+                    Thread thread = new Thread(task, "burner-" + System.nanoTime() % 1000);
+                    pools.threadCreated(executorHolder[0], thread);
+                    return thread;
+                });
+        executorHolder[0] = executor;
+        pools.created(executor);
+        try {
+            burn(executor, 2);
+            pools.run((source, message) -> failures.add(source + ": " + message));
+            String first = scrape();
+            double cpu = value(first, "pulse_executor_cpu_seconds_total{executor=\"pulse:burner\"}");
+            double allocated = value(first, "pulse_executor_allocated_bytes_total{executor=\"pulse:burner\"}");
+            assertTrue(cpu >= 0.05, first);
+            assertTrue(allocated >= 10_000_000, first);
+            // Its threads end: what they used is kept, and a new thread adds to it.
+            executor.setCorePoolSize(0);
+            executor.setKeepAliveTime(1, TimeUnit.MILLISECONDS);
+            executor.allowCoreThreadTimeOut(true);
+            for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    executor.getPoolSize() > 0 && System.nanoTime() < deadline; ) {
+                Thread.sleep(10);
+            }
+            pools.run((source, message) -> failures.add(source + ": " + message));
+            executor.setKeepAliveTime(1, TimeUnit.MINUTES);
+            burn(executor, 1);
+            pools.run((source, message) -> failures.add(source + ": " + message));
+            String second = scrape();
+            assertTrue(value(second, "pulse_executor_cpu_seconds_total{executor=\"pulse:burner\"}") > cpu, second);
+            assertTrue(value(second, "pulse_executor_allocated_bytes_total{executor=\"pulse:burner\"}") > allocated,
+                    allocated + " then\n" + second);
+            assertFalse(second.contains("pulse_executor_idle_threads{executor=\"pulse:burner\"}"),
+                    "a figure the executor cannot give is absent, not 0");
+        } finally {
+            executor.shutdownNow();
+        }
+        assertEquals(List.of(), failures);
+    }
+
+    private final ThreadPoolExecutor[] executorHolder = new ThreadPoolExecutor[1];
+
+    /** Keeps {@code tasks} threads busy for at least 100 ms of CPU each, allocating 8 MB each. */
+    private static void burn(ExecutorService executor, int tasks) throws Exception {
+        List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+        for (int i = 0; i < tasks; i++) {
+            futures.add(executor.submit(() -> {
+                java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+                long start = threads.getCurrentThreadCpuTime();
+                long sink = 0;
+                for (int round = 0; round < 8 || threads.getCurrentThreadCpuTime() - start < 100_000_000L; round++) {
+                    byte[] block = new byte[1 << 20];
+                    sink += block.length + round;
+                }
+                return sink;
+            }));
+        }
+        for (java.util.concurrent.Future<?> future : futures) {
+            future.get();
+        }
+    }
+
+    private static double value(String text, String series) {
+        for (String line : text.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1));
+            }
+        }
+        return Double.NaN;
+    }
+
+    @Test
     void anExecutorIsNamedByItsThreadsOnceItHasOne() throws Exception {
         ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>());
         pools.created(executor);
@@ -112,7 +185,7 @@ class ExecutorPoolsTest {
     @Test
     void executorsBeyondTheSeriesCapAreLeftOutAndCounted() {
         java.util.concurrent.atomic.AtomicInteger overflows = new java.util.concurrent.atomic.AtomicInteger();
-        ExecutorPools capped = new ExecutorPools(name -> false, 2, overflows::incrementAndGet, Labels.EMPTY,
+        ExecutorPools capped = new ExecutorPools(ExecutorKind.ALL, name -> false, 2, overflows::incrementAndGet, Labels.EMPTY,
                 PrometheusProperties.get());
         List<ThreadPoolExecutor> executors = new ArrayList<>();
         for (int i = 0; i < 3; i++) {

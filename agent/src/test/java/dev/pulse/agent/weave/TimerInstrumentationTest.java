@@ -344,6 +344,11 @@ class TimerInstrumentationTest {
         }
 
         @Override
+        public void executorOfKindCreated(int kind, Object executor) {
+            calls.add("executor of kind " + kind);
+        }
+
+        @Override
         public void executorThreadCreated(Object executor, Thread thread) {
             calls.add("executor thread " + thread.getName());
         }
