@@ -17,7 +17,10 @@ import java.util.function.Consumer;
 public interface ExecutorKind {
 
     /** Every kind the agent knows; a kind's index here is its id in the woven code. */
-    List<ExecutorKind> ALL = List.of(new TomcatExecutorKind());
+    List<ExecutorKind> ALL = List.of(
+            new TomcatExecutorKind(),
+            new NettyEventExecutorGroupKind(),
+            new QuartzThreadPoolKind());
 
     /** The pool class; its constructors (and its subclasses') announce each new pool. */
     String className();

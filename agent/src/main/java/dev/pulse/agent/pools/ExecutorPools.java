@@ -49,6 +49,21 @@ public final class ExecutorPools implements SampleSource, SampleTask {
     private volatile WeakReference<?>[] known = new WeakReference<?>[0];
     private volatile List<Reading> readings = List.of();
     private boolean warnedFull;
+    /** True while the cap is reached: the woven methods of framework kinds then return at once, without the lock. */
+    private volatile boolean full;
+    /** Per class, whether it is (or extends) each kind's class: asked once per class, not per call. */
+    private final ClassValue<boolean[]> kindClasses = new ClassValue<>() {
+        @Override
+        protected boolean[] computeValue(Class<?> type) {
+            boolean[] is = new boolean[kinds.size()];
+            for (int i = 0; i < is.length; i++) {
+                for (Class<?> at = type; at != null && !is[i]; at = at.getSuperclass()) {
+                    is[i] = at.getName().equals(kinds.get(i).className());
+                }
+            }
+            return is;
+        }
+    };
     private final List<GaugeWithCallback> gauges = new ArrayList<>();
     private final List<CounterWithCallback> counters = new ArrayList<>();
 
@@ -162,16 +177,11 @@ public final class ExecutorPools implements SampleSource, SampleTask {
                 return;
             }
         }
-        ExecutorKind executorKind = kinds.get(kind);
         // The per-task method is woven where it is declared, which other classes may extend too.
-        if (!Reflection.isA(executor, executorKind.className())) {
+        if (full || !kindClasses.get(executor.getClass())[kind]) {
             return;
         }
-        synchronized (this) {
-            if (warnedFull && entries.size() >= limit) {
-                return;
-            }
-        }
+        ExecutorKind executorKind = kinds.get(kind);
         Site site = creationSite(executor);
         synchronized (this) {
             if (findLocked(executor) == null) {
@@ -317,6 +327,7 @@ public final class ExecutorPools implements SampleSource, SampleTask {
             if (countOverflow) {
                 overflow.run();
             }
+            full = true;
             if (!warnedFull) {
                 warnedFull = true;
                 AgentLog.warn("more than " + limit + " live executors; the others are not exported"
@@ -575,6 +586,7 @@ public final class ExecutorPools implements SampleSource, SampleTask {
     private synchronized void forget(Entry entry) {
         entries.remove(entry);
         published = entries.toArray(new Entry[0]);
+        full = entries.size() >= limit;
         if (entry.kind != null) {
             publishKnown();
         }
