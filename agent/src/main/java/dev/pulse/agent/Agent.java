@@ -14,6 +14,7 @@ import dev.pulse.agent.pools.DbPools;
 import dev.pulse.agent.pools.ExecutorKind;
 import dev.pulse.agent.pools.ExecutorPools;
 import dev.pulse.agent.pools.JdbcPoolKind;
+import dev.pulse.agent.pools.ThreadDeaths;
 import dev.pulse.agent.sample.ClassInitialization;
 import dev.pulse.agent.sample.QueueSampler;
 import dev.pulse.agent.sample.SampleSource;
@@ -61,6 +62,8 @@ final class Agent {
                 () -> self.seriesOverflow("pulse_db_pool_size", 1), service, properties);
         ExecutorPools executors = new ExecutorPools(ExecutorKind.ALL, config::poolExcluded, config.maxSeries(),
                 () -> self.seriesOverflow("pulse_executor_threads", 1), service, properties);
+        ThreadDeaths deaths = new ThreadDeaths(executors, config::poolExcluded, config.maxSeries(),
+                () -> self.seriesOverflow("pulse_thread_uncaught_exceptions_total", 1), service, properties);
         // Pools are read before the SQL gauges, which borrow their connections from them.
         List<SampleSource> sources = new ArrayList<>(List.of(queues, new StallDetector(timers, config.timers(), service, properties)));
         sources.add(weaver.watchCoverage(config.timers(), timers::matched));
@@ -74,13 +77,16 @@ final class Agent {
                 properties));
         Sampler sampler = new Sampler(sources, config.sampleInterval(), service, properties);
 
-        if (!BootstrapBridge.install(new AgentHooks(timers, queues, dbPools, executors))) {
+        if (!BootstrapBridge.install(new AgentHooks(timers, queues, dbPools, executors, deaths))) {
             AgentLog.warn("another Pulse agent is already running in this JVM; this one does nothing");
             return;
         }
         self.register(registry);
         timers.register(registry);
         sampler.register(registry);
+        if (config.pools()) {
+            deaths.register(registry);
+        }
         if (config.jvm()) {
             registerJvmMetrics(registry, properties, service);
         }

@@ -4,6 +4,7 @@ import dev.pulse.agent.bridge.Hooks;
 import dev.pulse.agent.metrics.ProcessingMetrics;
 import dev.pulse.agent.pools.DbPools;
 import dev.pulse.agent.pools.ExecutorPools;
+import dev.pulse.agent.pools.ThreadDeaths;
 import dev.pulse.agent.sample.QueueSampler;
 
 /** Routes what the woven code reports to the timers, the queue sampler and the pools. */
@@ -13,12 +14,15 @@ final class AgentHooks implements Hooks {
     private final QueueSampler queues;
     private final DbPools dbPools;
     private final ExecutorPools executors;
+    private final ThreadDeaths deaths;
 
-    AgentHooks(ProcessingMetrics timers, QueueSampler queues, DbPools dbPools, ExecutorPools executors) {
+    AgentHooks(ProcessingMetrics timers, QueueSampler queues, DbPools dbPools, ExecutorPools executors,
+            ThreadDeaths deaths) {
         this.timers = timers;
         this.queues = queues;
         this.dbPools = dbPools;
         this.executors = executors;
+        this.deaths = deaths;
     }
 
     @Override
@@ -84,5 +88,15 @@ final class AgentHooks implements Hooks {
     @Override
     public void connectionAcquired(Object pool, long startNanos, Throwable thrown) {
         dbPools.acquired(pool, startNanos, thrown);
+    }
+
+    @Override
+    public void threadDied(Thread thread, Throwable uncaught) {
+        deaths.died(thread, uncaught);
+    }
+
+    @Override
+    public void taskFailed(Object executor) {
+        executors.taskFailed(executor);
     }
 }

@@ -78,4 +78,12 @@ public final class Bridge {
     public static void connectionAcquired(Object pool, long startNanos, Throwable thrown) {
         hooks.connectionAcquired(pool, startNanos, thrown);
     }
+
+    public static void threadDied(Thread thread, Throwable uncaught) {
+        hooks.threadDied(thread, uncaught);
+    }
+
+    public static void taskFailed(Object executor) {
+        hooks.taskFailed(executor);
+    }
 }

@@ -48,6 +48,15 @@ public interface Hooks {
     /** A pool's connection acquisition, started at {@code startNanos}, returned or threw. */
     void connectionAcquired(Object pool, long startNanos, Throwable thrown);
 
+    /** {@code thread} dies of {@code uncaught}: the JVM dispatches it to the thread's handler next. */
+    void threadDied(Thread thread, Throwable uncaught);
+
+    /**
+     * A task ended by throwing on {@code executor}, or, when it is null, on the executor the
+     * current thread works for.
+     */
+    void taskFailed(Object executor);
+
     Hooks NONE = new Hooks() {
         @Override
         public long timerEnter(int timer) {
@@ -101,6 +110,14 @@ public interface Hooks {
 
         @Override
         public void connectionAcquired(Object pool, long startNanos, Throwable thrown) {
+        }
+
+        @Override
+        public void threadDied(Thread thread, Throwable uncaught) {
+        }
+
+        @Override
+        public void taskFailed(Object executor) {
         }
     };
 }

@@ -283,7 +283,7 @@ public final class ProcessingMetrics {
     }
 
     /** The simple class name; anonymous and local classes keep their binary name's last part. */
-    static String exceptionLabel(Class<?> type) {
+    public static String exceptionLabel(Class<?> type) {
         String simple = type.getSimpleName();
         if (!simple.isEmpty()) {
             return simple;

@@ -41,6 +41,10 @@ public final class ExecutorPools implements SampleSource, SampleTask {
     private final PoolNames names = new PoolNames();
     /** Guarded by this. */
     private final List<Entry> entries = new ArrayList<>();
+    /** A copy of {@link #entries}, replaced under the lock, for the lock-free look-ups of failures. */
+    private volatile Entry[] published = new Entry[0];
+    /** The threads the executors' worker constructors report, for the lock-free look-ups of failures. */
+    private final PoolThreads<Entry> poolThreads = new PoolThreads<>();
     /** The executors of the framework kinds known so far, for the woven methods' quick return. */
     private volatile WeakReference<?>[] known = new WeakReference<?>[0];
     private volatile List<Reading> readings = List.of();
@@ -99,6 +103,8 @@ public final class ExecutorPools implements SampleSource, SampleTask {
         counters.add(counter(properties, constLabels, "pulse_executor_allocated_bytes_total",
                 "Bytes allocated by the pool's threads, read by the sampler; a thread's last moments before it"
                         + " ends are lost.", r -> r.allocatedBytes, 1));
+        counters.add(counter(properties, constLabels, "pulse_executor_failed_tasks_total",
+                "Tasks that ended by throwing (the JDK's executors).", r -> r.failed, 1));
     }
 
     private GaugeWithCallback gauge(PrometheusProperties properties, Labels constLabels, String name, String help,
@@ -233,12 +239,67 @@ public final class ExecutorPools implements SampleSource, SampleTask {
                 }
             }
         }
-        if (entry != null) {
+        if (entry != null && thread != null) {
             if (entry.threadName == null) {
                 entry.threadName = thread.getName();
             }
             entry.addThread(thread);
+            poolThreads.add(thread, entry);
         }
+    }
+
+    /**
+     * A task ended by throwing on {@code executor} (any pool object this class follows), or, when
+     * it is null, on the executor {@code Thread.currentThread()} works for; nothing when that is
+     * not known. Neither locks nor allocates.
+     */
+    public void taskFailed(Object executor) {
+        Entry entry = executor != null ? published(executor) : entryOf(Thread.currentThread());
+        if (entry != null) {
+            entry.failed.increment();
+        }
+    }
+
+    /**
+     * The name of the executor {@code thread} works for: a worker its worker constructor reported
+     * (a ThreadPoolExecutor's, a framework kind's), or a ForkJoinPool's; null for any other
+     * thread. Before the sampler has named the executor, the name it will most likely take (its
+     * first thread's name without the counter). Neither locks nor allocates once the executor is
+     * named.
+     */
+    public String executorOf(Thread thread) {
+        Entry entry = entryOf(thread);
+        if (entry == null) {
+            return null;
+        }
+        String name = entry.name;
+        if (name != null) {
+            return name;
+        }
+        String prefix = PoolNames.threadPrefix(entry.threadName != null ? entry.threadName : thread.getName());
+        Site site = entry.site;
+        String owner = entry.kind != null ? entry.kind.owner() : site == null ? "" : site.owner;
+        if (prefix != null) {
+            return owner + prefix;
+        }
+        return site != null ? owner + site.where : null;
+    }
+
+    private Entry entryOf(Thread thread) {
+        if (thread instanceof ForkJoinWorkerThread) {
+            return published(((ForkJoinWorkerThread) thread).getPool());
+        }
+        return poolThreads.poolOf(thread);
+    }
+
+    private Entry published(Object executor) {
+        Entry[] current = published;
+        for (int i = current.length - 1; i >= 0; i--) {
+            if (current[i].executor.get() == executor) {
+                return current[i];
+            }
+        }
+        return null;
     }
 
     public void rejected(Object executor) {
@@ -278,6 +339,7 @@ public final class ExecutorPools implements SampleSource, SampleTask {
         }
         Entry entry = new Entry(executor, site);
         entries.add(entry);
+        published = entries.toArray(new Entry[0]);
         return entry;
     }
 
@@ -529,6 +591,7 @@ public final class ExecutorPools implements SampleSource, SampleTask {
 
     private synchronized void forget(Entry entry) {
         entries.remove(entry);
+        published = entries.toArray(new Entry[0]);
         full = entries.size() >= limit;
         if (entry.kind != null) {
             publishKnown();
@@ -543,6 +606,8 @@ public final class ExecutorPools implements SampleSource, SampleTask {
         /** Null when the executor predates the agent. */
         final Site site;
         final LongAdder rejected = new LongAdder();
+        /** Tasks that ended by throwing, from {@link #taskFailed}. */
+        final LongAdder failed = new LongAdder();
         /** The framework kind, null for the JDK's executors; set once, before the entry is published. */
         volatile ExecutorKind kind;
         volatile String threadName;
@@ -603,6 +668,8 @@ public final class ExecutorPools implements SampleSource, SampleTask {
         final long queued;
         final long completed;
         final long rejected;
+        /** The JDK's executors only: a framework kind's failures are not heard (yet). */
+        final long failed;
         /** Set before the reading is published. */
         long cpuNanos = ExecutorReading.ABSENT;
         long allocatedBytes = ExecutorReading.ABSENT;
@@ -617,6 +684,7 @@ public final class ExecutorPools implements SampleSource, SampleTask {
             this.queued = values.queued;
             this.completed = values.completed;
             this.rejected = values.rejected;
+            this.failed = entry.kind == null ? entry.failed.sum() : ExecutorReading.ABSENT;
         }
     }
 }

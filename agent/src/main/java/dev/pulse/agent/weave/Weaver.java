@@ -81,7 +81,8 @@ public final class Weaver {
                 .with(new Listener())
                 .ignore(nameStartsWith("dev.pulse.agent.")
                         .or(nameStartsWith("java.").and(not(namedOneOf(
-                                PoolInstrumentation.JDK_TYPES.toArray(new String[0])))))
+                                PoolInstrumentation.JDK_TYPES.toArray(new String[0])))
+                                .and(not(namedOneOf(FailureInstrumentation.JDK_TYPES.toArray(new String[0]))))))
                         .or(nameStartsWith("jdk."))
                         .or(nameStartsWith("sun."))
                         .or(nameStartsWith("com.sun."))
@@ -123,6 +124,7 @@ public final class Weaver {
         }
         if (config.pools()) {
             builder = PoolInstrumentation.install(builder, poolClasses);
+            builder = FailureInstrumentation.install(builder);
         }
         return builder;
     }

@@ -26,11 +26,11 @@ import org.junit.jupiter.api.Test;
 /** The timer advice woven into real classes, without an agent: redefined and loaded child-first. */
 class TimerInstrumentationTest {
 
-    private static final RecordingHooks HOOKS = new RecordingHooks();
+    static final RecordingHooks HOOKS = new RecordingHooks();
 
     @BeforeAll
     static void installHooks() {
-        assertTrue(Bridge.install(HOOKS), "no other test in this JVM installs bridge hooks");
+        RecordingHooks.install(HOOKS);
     }
 
     @BeforeEach
@@ -277,6 +277,15 @@ class TimerInstrumentationTest {
     static final class RecordingHooks implements Hooks {
         final List<String> calls = new ArrayList<>();
         volatile boolean failing;
+        private static boolean installed;
+
+        /** Installs {@code hooks} in the bridge once for every test of this JVM that weaves advice. */
+        static synchronized void install(RecordingHooks hooks) {
+            if (!installed) {
+                assertTrue(Bridge.install(hooks), "no other test in this JVM installs bridge hooks");
+                installed = true;
+            }
+        }
 
         @Override
         public long timerEnter(int timer) {
@@ -352,6 +361,24 @@ class TimerInstrumentationTest {
         @Override
         public void connectionAcquired(Object pool, long startNanos, Throwable thrown) {
             calls.add("acquired");
+        }
+
+        @Override
+        public void threadDied(Thread thread, Throwable uncaught) {
+            if (failing) {
+                throw new IllegalStateException("fault in the agent");
+            }
+            calls.add("died " + thread.getName() + " " + uncaught.getClass().getSimpleName());
+        }
+
+        @Override
+        public void taskFailed(Object executor) {
+            if (failing) {
+                throw new IllegalStateException("fault in the agent");
+            }
+            // The class's name, not getSimpleName(), which fails on a nested class loaded apart from its host.
+            String name = executor == null ? "current" : executor.getClass().getName();
+            calls.add("failed " + name.substring(name.lastIndexOf('$') + 1));
         }
     }
 }
