@@ -367,7 +367,8 @@ public final class ExecutorPools implements SampleSource, SampleTask {
         for (Map.Entry<ForkJoinPool, List<Thread>> pool : forkJoinThreads.entrySet()) {
             if (ThreadPerTaskExecutorKind.isVirtualThreadScheduler(null, pool.getValue())) {
                 synchronized (this) {
-                    if (findLocked(pool.getKey()) == null && add(pool.getKey(), null, true) != null) {
+                    // Looked for every pass: a scheduler left out by the cap is not counted again.
+                    if (findLocked(pool.getKey()) == null && add(pool.getKey(), null, false) != null) {
                         current = new ArrayList<>(entries);
                     }
                 }
