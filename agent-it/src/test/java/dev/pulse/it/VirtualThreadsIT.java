@@ -128,4 +128,33 @@ class VirtualThreadsIT {
         assertEquals(List.of("pulse: started 0 timers, 0 queues, 0 SQL gauges; metrics on http://127.0.0.1:" + port
                 + "/metrics"), app.agentLines());
     }
+
+    @Test
+    @Order(3)
+    void aSchedulerMadeBeforeAnAttachIsFoundByItsCarriers() throws Exception {
+        int attachedPort = ForkedJvm.freePort();
+        Path folder = Files.createTempDirectory("pulse-it");
+        Path config = ForkedJvm.writeConfig(folder,
+                "pulse.service=virtual-attached",
+                "pulse.http.host=127.0.0.1",
+                "pulse.http.port=" + attachedPort,
+                "pulse.sample.interval=200ms");
+        try (ForkedJvm late = ForkedJvm.start(List.of("-XX:+EnableDynamicAgentLoading",
+                "-Djdk.virtualThreadScheduler.parallelism=" + PARALLELISM), Map.of(),
+                List.of("-cp", ForkedJvm.APPS_CLASSPATH, "dev.pulse.it.apps.VirtualThreadsApp",
+                        folder.resolve("release").toString(), folder.resolve("shutdown").toString(), "--tick"))) {
+            late.awaitStdout("app: held carriers=");
+            Process attach = new ProcessBuilder(ForkedJvm.JAVA.toString(), "-jar",
+                    ForkedJvm.AGENT_JAR.toAbsolutePath().toString(), "attach", String.valueOf(late.pid()),
+                    config.toString())
+                    .redirectErrorStream(true)
+                    .start();
+            assertTrue(attach.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "attach did not finish");
+            assertEquals(0, attach.exitValue(), new String(attach.getInputStream().readAllBytes()));
+            String text = late.awaitScrape(attachedPort, "the scheduler found by its carriers", body ->
+                    Scrape.value(body, "pulse_executor_threads", SCHEDULER) >= 1);
+            assertEquals(PARALLELISM, Scrape.value(text, "pulse_executor_max_threads", SCHEDULER), text);
+            assertFalse(text.contains("VirtualThread.createDefaultScheduler"), text);
+        }
+    }
 }

@@ -14,7 +14,8 @@ import java.util.concurrent.ThreadFactory;
  * {@link #MAILS} of a thread-per-task executor whose virtual threads are named "mailer-N" on a
  * latch, after {@link #BURNERS} virtual threads burnt CPU on the scheduler's carriers, and prints
  * the carrier threads that exist. When the file args[0] appears it releases the tasks; when
- * args[1] appears it shuts the executors down.
+ * args[1] appears it shuts the executors down. With "--tick" (args[2]) a virtual thread wakes every
+ * 200 ms, so that a carrier stays while an agent is attached.
  */
 public final class VirtualThreadsApp {
 
@@ -31,6 +32,10 @@ public final class VirtualThreadsApp {
         Path release = Paths.get(args[0]);
         Path shutdown = Paths.get(args[1]);
         burnOnCarriers();
+        if (args.length > 2 && args[2].equals("--tick")) {
+            // Keeps a carrier from timing out while an agent is attached.
+            virtualFactory("ticker-").newThread(VirtualThreadsApp::tick).start();
+        }
         ExecutorService fetchers = startFetchers();
         ExecutorService mailers = startMailers();
         Thread.sleep(300);
@@ -84,6 +89,16 @@ public final class VirtualThreadsApp {
         }
         for (Thread burner : burners) {
             burner.join();
+        }
+    }
+
+    private static void tick() {
+        try {
+            while (true) {
+                Thread.sleep(200);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
