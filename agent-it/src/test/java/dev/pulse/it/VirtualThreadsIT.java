@@ -114,12 +114,12 @@ class VirtualThreadsIT {
 
     @Test
     @Order(2)
-    void finishedTasksLeaveNoLiveThreadAndAShutDownExecutorGoes() throws Exception {
+    void finishedTasksLeaveOnlyTheLiveThreadsAndAShutDownExecutorGoes() throws Exception {
         Files.createFile(release);
         app.awaitStdout("app: released");
-        app.awaitScrape(port, "the tasks done", body ->
-                Scrape.value(body, "pulse_executor_threads", FETCHERS) == 0
-                        && Scrape.value(body, "pulse_executor_threads", MAILERS) == 0);
+        app.awaitScrape(port, "the held tasks done, one more each running", body ->
+                Scrape.value(body, "pulse_executor_threads", FETCHERS) == 1
+                        && Scrape.value(body, "pulse_executor_threads", MAILERS) == 1);
         Files.createFile(shutdown);
         app.awaitStdout("app: shut down");
         String text = app.awaitScrape(port, "the shut-down executors gone", body ->
@@ -131,7 +131,7 @@ class VirtualThreadsIT {
 
     @Test
     @Order(3)
-    void aSchedulerMadeBeforeAnAttachIsFoundByItsCarriers() throws Exception {
+    void aSchedulerMadeBeforeAnAttachIsFoundByItsCarriersAndExecutorsAtTheirNextSubmit() throws Exception {
         int attachedPort = ForkedJvm.freePort();
         Path folder = Files.createTempDirectory("pulse-it");
         Path config = ForkedJvm.writeConfig(folder,
@@ -155,6 +155,13 @@ class VirtualThreadsIT {
                     Scrape.value(body, "pulse_executor_threads", SCHEDULER) >= 1);
             assertEquals(PARALLELISM, Scrape.value(text, "pulse_executor_max_threads", SCHEDULER), text);
             assertFalse(text.contains("VirtualThread.createDefaultScheduler"), text);
+            assertFalse(text.contains(MAILERS), "not found before its next task\n" + text);
+            Files.createFile(folder.resolve("release"));
+            late.awaitStdout("app: released");
+            // Found at a submit: the unnamed fetchers are named from where that submit is.
+            late.awaitScrape(attachedPort, "the executors found at their next submit", body ->
+                    Scrape.value(body, "pulse_executor_threads", MAILERS) == 1
+                            && Scrape.value(body, "pulse_executor_threads", "executor=\"VirtualThreadsApp.main\"") == 1);
         }
     }
 }

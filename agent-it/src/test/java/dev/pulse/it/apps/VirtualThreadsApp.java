@@ -13,8 +13,8 @@ import java.util.concurrent.ThreadFactory;
  * {@link #FETCHES} tasks of an unnamed {@code newVirtualThreadPerTaskExecutor()} and
  * {@link #MAILS} of a thread-per-task executor whose virtual threads are named "mailer-N" on a
  * latch, after {@link #BURNERS} virtual threads burnt CPU on the scheduler's carriers, and prints
- * the carrier threads that exist. When the file args[0] appears it releases the tasks; when
- * args[1] appears it shuts the executors down. With "--tick" (args[2]) a virtual thread wakes every
+ * the carrier threads that exist. When the file args[0] appears it releases the tasks and gives
+ * each executor one more, held; when args[1] appears it shuts the executors down. With "--tick" (args[2]) a virtual thread wakes every
  * 200 ms, so that a carrier stays while an agent is attached.
  */
 public final class VirtualThreadsApp {
@@ -24,6 +24,7 @@ public final class VirtualThreadsApp {
     static final int BURNERS = 2;
 
     private static final CountDownLatch HELD = new CountDownLatch(1);
+    private static final CountDownLatch LAST = new CountDownLatch(1);
 
     private VirtualThreadsApp() {
     }
@@ -42,8 +43,14 @@ public final class VirtualThreadsApp {
         System.out.println("app: held carriers=" + carriers());
         awaitFile(release);
         HELD.countDown();
+        // One more task each, held until the shut-down: an agent attached since finds them by it.
+        CountDownLatch last = new CountDownLatch(2);
+        fetchers.submit(() -> holdLast(last));
+        mailers.submit(() -> holdLast(last));
+        last.await();
         System.out.println("app: released");
         awaitFile(shutdown);
+        LAST.countDown();
         fetchers.shutdown();
         mailers.shutdown();
         System.out.println("app: shut down");
@@ -90,6 +97,12 @@ public final class VirtualThreadsApp {
         for (Thread burner : burners) {
             burner.join();
         }
+    }
+
+    private static Void holdLast(CountDownLatch started) throws InterruptedException {
+        started.countDown();
+        LAST.await();
+        return null;
     }
 
     private static void tick() {

@@ -365,7 +365,7 @@ public final class ExecutorPools implements SampleSource, SampleTask {
      */
     private List<Entry> addVirtualThreadScheduler(List<Entry> current, Map<ForkJoinPool, List<Thread>> forkJoinThreads) {
         for (Map.Entry<ForkJoinPool, List<Thread>> pool : forkJoinThreads.entrySet()) {
-            if (ThreadPerTaskExecutorKind.isVirtualThreadScheduler(null, pool.getValue())) {
+            if (VirtualThreadScheduler.is(null, pool.getValue())) {
                 synchronized (this) {
                     // Looked for every pass: a scheduler left out by the cap is not counted again.
                     if (findLocked(pool.getKey()) == null && add(pool.getKey(), null, false) != null) {
@@ -465,10 +465,10 @@ public final class ExecutorPools implements SampleSource, SampleTask {
         String wanted;
         if (executor == common) {
             wanted = "jdk:common-pool";
-        } else if (executor instanceof ForkJoinPool && ThreadPerTaskExecutorKind.isVirtualThreadScheduler(
+        } else if (executor instanceof ForkJoinPool && VirtualThreadScheduler.is(
                 entry.site == null || !entry.site.owner.equals("jdk:") ? null : entry.site.where,
                 forkJoinThreads.get(executor))) {
-            wanted = ThreadPerTaskExecutorKind.SCHEDULER_NAME;
+            wanted = VirtualThreadScheduler.NAME;
         } else {
             String threadName = entry.threadName;
             if (threadName == null && executor instanceof ForkJoinPool) {

@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * the size of its set of started, unfinished threads), through a public method of the JDK's
  * internal {@code jdk.internal.vm.ThreadContainer}, which {@link #open} exports to the agent.
  * The CPU time of virtual threads is spent on the virtual-thread scheduler's carrier threads and
- * counted there ({@code jdk:virtual-thread-scheduler}), so this kind gives none of its own.
+ * counted there ({@link VirtualThreadScheduler}), so this kind gives none of its own.
  *
  * <p>The agent targets Java 11: everything of JDK 21 is reached by name.
  */
@@ -30,13 +30,6 @@ public final class ThreadPerTaskExecutorKind implements ExecutorKind {
     static final String CLASS_NAME = "java.util.concurrent.ThreadPerTaskExecutor";
     private static final String CONTAINER_PACKAGE = "jdk.internal.vm";
     private static final String CONTAINER = CONTAINER_PACKAGE + ".ThreadContainer";
-    /** The threads of the JDK's virtual-thread scheduler, a ForkJoinPool. */
-    private static final String CARRIER_THREAD = "jdk.internal.misc.CarrierThread";
-    /** Where the JDK makes the virtual-thread scheduler (JDK 21 to 25). */
-    private static final String SCHEDULER_SITE = "VirtualThread.createDefaultScheduler";
-    /** The name the virtual-thread scheduler is exported under. */
-    static final String SCHEDULER_NAME = "jdk:virtual-thread-scheduler";
-
     private static volatile Method threadCount;
     private static volatile Method threads;
 
@@ -106,27 +99,5 @@ public final class ThreadPerTaskExecutorKind implements ExecutorKind {
     @Override
     public boolean threadCosts() {
         return false;
-    }
-
-    /**
-     * True for the JDK's virtual-thread scheduler: made by {@code VirtualThread.createDefaultScheduler}
-     * ({@code site}, null when unknown), or running on carrier threads ({@code workers}).
-     */
-    static boolean isVirtualThreadScheduler(String site, Iterable<Thread> workers) {
-        if (SCHEDULER_SITE.equals(site)) {
-            return true;
-        }
-        if (workers != null) {
-            for (Thread worker : workers) {
-                if (isCarrier(worker)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    static boolean isCarrier(Thread thread) {
-        return thread.getClass().getName().equals(CARRIER_THREAD);
     }
 }
