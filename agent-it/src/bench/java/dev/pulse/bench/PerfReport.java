@@ -30,7 +30,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 /**
  * Every performance figure of the README in one run, each with the baseline measured in the same
  * run and its ratio: the timed call (JMH, 1 and 2 threads, allocation per call), JVM start-up and
- * peak RSS with and without the agent, the scrape of about 400 series, and the sampler's CPU.
+ * peak RSS with and without the agent, the scrape of about 400 series, and the sampler's CPU over
+ * queues and over 500 threads in 20 pools.
  *
  * <pre>java -cp benchmarks.jar dev.pulse.bench.PerfReport --agent pulse-agent.jar [--quick] [--only jmh|process]</pre>
  */
@@ -78,6 +79,7 @@ public final class PerfReport {
             perf.startupAndMemory();
             perf.scrape();
             perf.sampler();
+            perf.executorsSampler();
         }
         System.out.println();
         System.out.println("=== Pulse performance (" + machine() + ")");
@@ -309,6 +311,52 @@ public final class PerfReport {
         line("sampler CPU per pass, 100 queues", ms(perPassMs), "", "", "");
         line("sampler CPU at a 5 s interval", String.format(Locale.ROOT, "%.4f %%", shareAt5s), "0.1 %",
                 ratio(shareAt5s / 0.1), target(shareAt5s < 0.1, "< 0.1% of a core"));
+    }
+
+    /**
+     * CPU of the sampler threads per pass over {@value PoolsTarget#POOLS} thread pools of the kinds
+     * Pulse reads, 500 threads in all (JDK executors, ForkJoinPools, kotlinx.coroutines'
+     * scheduler, a virtual-thread executor on JDK 21+), as a share of a core at a 5 s interval;
+     * beside it the same JVM with no pool, each run for the same time at the same interval.
+     */
+    private void executorsSampler() throws Exception {
+        long intervalMillis = 250;
+        long runMillis = quick ? 5_000 : 20_000;
+        Path config = write("executors.properties", "pulse.service=executors", "pulse.http.port=0",
+                "pulse.sample.interval=" + intervalMillis + "ms");
+        long passes = runMillis / intervalMillis + 1;
+        double poolsMs = samplerCpu(config, PoolsTarget.class, List.of(Long.toString(runMillis), "pools"))
+                / 1e6 / passes;
+        double noneMs = samplerCpu(config, PoolsTarget.class, List.of(Long.toString(runMillis), "none"))
+                / 1e6 / passes;
+        double poolsShare = poolsMs / 5_000 * 100;
+        double noneShare = noneMs / 5_000 * 100;
+        line("sampler CPU per pass, 20 pools", ms(poolsMs), ms(noneMs), ratio(poolsMs / noneMs),
+                "(info)  baseline: no pool");
+        line("same at a 5 s interval", String.format(Locale.ROOT, "%.4f %%", poolsShare),
+                String.format(Locale.ROOT, "%.4f %%", noneShare), ratio(poolsShare / 0.1),
+                target(poolsShare < 0.1, "< 0.1% of a core") + "  (500 threads)");
+    }
+
+    /** Runs the target to its end and returns the "sampler-cpu-ns" it printed. */
+    private long samplerCpu(Path config, Class<?> main, List<String> args) throws Exception {
+        Process target = startTarget(config, main, args);
+        long cpu = -1;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(target.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith("sampler-cpu-ns ")) {
+                    cpu = Long.parseLong(line.substring("sampler-cpu-ns ".length()));
+                }
+            }
+        } finally {
+            target.waitFor(30, TimeUnit.SECONDS);
+        }
+        if (cpu < 0) {
+            throw new IllegalStateException(main.getSimpleName() + " " + args + " printed no sampler CPU");
+        }
+        return cpu;
     }
 
     private Process startTarget(Path config, Class<?> main, List<String> args) throws IOException {

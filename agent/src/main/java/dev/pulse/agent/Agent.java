@@ -15,6 +15,7 @@ import dev.pulse.agent.pools.ExecutorKind;
 import dev.pulse.agent.pools.ExecutorPools;
 import dev.pulse.agent.pools.JdbcPoolKind;
 import dev.pulse.agent.pools.ThreadDeaths;
+import dev.pulse.agent.pools.ThreadPerTaskExecutorKind;
 import dev.pulse.agent.sample.ClassInitialization;
 import dev.pulse.agent.sample.QueueSampler;
 import dev.pulse.agent.sample.SampleSource;
@@ -96,6 +97,7 @@ final class Agent {
         weaver.install(config, poolClasses, instrumentation);
         if (config.pools()) {
             executors.addCommonPool();
+            ThreadPerTaskExecutorKind.open(instrumentation);
         }
         registerLoadedQueueHolders(config, instrumentation, queues);
         sampler.start();

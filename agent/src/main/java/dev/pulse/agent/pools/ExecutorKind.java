@@ -20,7 +20,9 @@ public interface ExecutorKind {
     List<ExecutorKind> ALL = List.of(
             new TomcatExecutorKind(),
             new NettyEventExecutorGroupKind(),
-            new QuartzThreadPoolKind());
+            new QuartzThreadPoolKind(),
+            new KotlinSchedulerKind(),
+            new ThreadPerTaskExecutorKind());
 
     /** The pool class; its constructors (and its subclasses') announce each new pool. */
     String className();
@@ -80,5 +82,14 @@ public interface ExecutorKind {
      * anyway.
      */
     default void threads(Object pool, Consumer<Thread> each) throws ReflectiveOperationException {
+    }
+
+    /**
+     * False when the CPU time and allocations of the pool's threads cannot be read, so that
+     * {@code pulse_executor_cpu_seconds_total} and {@code pulse_executor_allocated_bytes_total}
+     * are absent for it rather than 0 (virtual threads: the JVM measures their carriers instead).
+     */
+    default boolean threadCosts() {
+        return true;
     }
 }

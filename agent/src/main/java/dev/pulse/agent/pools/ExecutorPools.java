@@ -360,8 +360,9 @@ public final class ExecutorPools implements SampleSource, SampleTask {
     }
 
     /**
-     * Where the executor was made: the first frame outside the executor's own constructors and
-     * the JDK's executor factories.
+     * Where the executor was made: the first frame outside the executor's own class (its
+     * constructors and static factories, such as ThreadPerTaskExecutor.create) and the JDK's
+     * executor factories.
      */
     static Site creationSite(Object executor) {
         return WALKER.walk(frames -> frames
@@ -372,7 +373,7 @@ public final class ExecutorPools implements SampleSource, SampleTask {
                             && type != ExecutorPools.class
                             && !name.equals("dev.pulse.agent.AgentHooks")
                             && !name.equals("java.util.concurrent.Executors")
-                            && !(type.isInstance(executor) && frame.getMethodName().equals("<init>"));
+                            && !type.isInstance(executor);
                 })
                 .findFirst()
                 .map(frame -> new Site(owner(frame.getDeclaringClass().getName()),
@@ -406,6 +407,7 @@ public final class ExecutorPools implements SampleSource, SampleTask {
         }
         ForkJoinPool common = ForkJoinPool.commonPool();
         Map<ForkJoinPool, List<Thread>> forkJoinThreads = forkJoinThreads();
+        current = addVirtualThreadScheduler(current, forkJoinThreads);
         List<Reading> next = new ArrayList<>(current.size());
         List<List<Thread>> threadsOfEach = new ArrayList<>(current.size());
         for (Entry entry : current) {
@@ -434,6 +436,24 @@ public final class ExecutorPools implements SampleSource, SampleTask {
             readCosts(next, threadsOfEach);
         }
         readings = List.copyOf(next);
+    }
+
+    /**
+     * The JDK's virtual-thread scheduler, when it was made before the agent started (an attach):
+     * found by its carrier threads, as the common pool is added by hand.
+     */
+    private List<Entry> addVirtualThreadScheduler(List<Entry> current, Map<ForkJoinPool, List<Thread>> forkJoinThreads) {
+        for (Map.Entry<ForkJoinPool, List<Thread>> pool : forkJoinThreads.entrySet()) {
+            if (VirtualThreadScheduler.is(null, pool.getValue())) {
+                synchronized (this) {
+                    // Looked for every pass: a scheduler left out by the cap is not counted again.
+                    if (findLocked(pool.getKey()) == null && add(pool.getKey(), null, false) != null) {
+                        current = new ArrayList<>(entries);
+                    }
+                }
+            }
+        }
+        return current;
     }
 
     /** The live threads of each ForkJoinPool: its workers say which pool they work for. */
@@ -497,6 +517,9 @@ public final class ExecutorPools implements SampleSource, SampleTask {
             ThreadCosts costs = reading.entry.costs;
             costs.update(ids, cpu, allocated, at, at + count);
             at += count;
+            if (reading.entry.kind != null && !reading.entry.kind.threadCosts()) {
+                continue;
+            }
             reading.cpuNanos = costs.cpuNanos();
             reading.allocatedBytes = costs.allocatedBytes();
         }
@@ -521,6 +544,10 @@ public final class ExecutorPools implements SampleSource, SampleTask {
         String wanted;
         if (executor == common) {
             wanted = "jdk:common-pool";
+        } else if (executor instanceof ForkJoinPool && VirtualThreadScheduler.is(
+                entry.site == null || !entry.site.owner.equals("jdk:") ? null : entry.site.where,
+                forkJoinThreads.get(executor))) {
+            wanted = VirtualThreadScheduler.NAME;
         } else {
             String threadName = entry.threadName;
             if (threadName == null && executor instanceof ForkJoinPool) {
