@@ -60,10 +60,19 @@ final class JettyThreadPoolKind implements ExecutorKind {
                 ExecutorReading.ABSENT, ExecutorReading.ABSENT);
     }
 
-    /** The pool's own set of its live threads (a concurrent set, read without a lock). */
+    /**
+     * The pool's own set of its live threads (a concurrent set, read without a lock); none where
+     * the field cannot be read (Jetty in a named module that does not open it), so that the
+     * pool's figures are still exported.
+     */
     @Override
     public void threads(Object pool, Consumer<Thread> each) throws ReflectiveOperationException {
-        Object threads = field(pool, "_threads");
+        Object threads;
+        try {
+            threads = field(pool, "_threads");
+        } catch (NoSuchFieldException | RuntimeException e) {
+            return;
+        }
         if (threads instanceof Collection) {
             for (Object thread : (Collection<?>) threads) {
                 if (thread instanceof Thread) {
