@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
  * "qtp"): threads, busy (its acceptor and selector included), ready (idle and reserved), max and
  * queued jobs equal Jetty's own getters, idle, with more requests held busy than it has threads
  * (jobs queued), and after they finish; it counts no completed or rejected tasks, so those are
- * absent; its CPU counter grows with a request that burns CPU. Found with the agent at start,
- * and after an attach.
+ * absent; its CPU counter grows with a request that burns CPU; once the server stops, its series
+ * go. Found with the agent at start, and after an attach.
  */
 class JettyPoolIT {
 
@@ -69,8 +69,7 @@ class JettyPoolIT {
             WebPools.release(app, folder, held);
             WebPools.awaitMatch(app, metrics, "qtp", f -> f.get("queued") == 0 && f.get("active") < 8,
                     "the released requests done, as Jetty reads them");
-            Files.createFile(folder.resolve("stop"));
-            app.awaitExit();
+            WebPools.stopAndAwaitGone(app, folder, metrics, "qtp");
         }
     }
 
@@ -89,7 +88,7 @@ class JettyPoolIT {
             WebPools.awaitMatch(app, metrics, "qtp", f -> f.get("active") >= 4,
                     "the pool started before the attach to be found at its next job");
             WebPools.release(app, folder, held);
-            Files.createFile(folder.resolve("stop"));
+            Files.createFile(folder.resolve("exit"));
             app.awaitExit();
         }
     }

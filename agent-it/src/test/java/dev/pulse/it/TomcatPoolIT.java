@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
  * "http-nio-127.0.0.1-PORT-exec-N" for a connector bound to 127.0.0.1) is exported as
  * "http-nio-127.0.0.1-PORT-exec" with the figures of Tomcat's own getters, printed by the app:
  * idle, with requests held busy past its maximum (some queued), after they finish; its CPU
- * counter grows with a request that burns CPU; it has no idle figure. Found with the agent at
- * start, and after an attach to a service whose pool was made and used before.
+ * counter grows with a request that burns CPU; it has no idle figure; once the server stops, its
+ * series go. Found with the agent at start, and after an attach to a service whose pool was made
+ * and used before.
  */
 class TomcatPoolIT {
 
@@ -89,8 +90,7 @@ class TomcatPoolIT {
             assertEquals(200, WebPools.send(port, "/burn", 1).get(0).get(60, TimeUnit.SECONDS).statusCode());
             app.awaitScrape(metrics, "the executor's CPU time to grow by the 0.3 s a request burnt",
                     text -> Scrape.value(text, "pulse_executor_cpu_seconds_total", label) >= cpuBefore + 0.29);
-            Files.createFile(folder.resolve("stop"));
-            app.awaitExit();
+            WebPools.stopAndAwaitGone(app, folder, metrics, executor);
         }
     }
 
@@ -112,7 +112,7 @@ class TomcatPoolIT {
             WebPools.awaitMatch(app, metrics, executor, f -> f.get("active") == 2,
                     "the executor made before the attach to be found at its next request");
             WebPools.release(app, folder, held);
-            Files.createFile(folder.resolve("stop"));
+            Files.createFile(folder.resolve("exit"));
             app.awaitExit();
         }
     }

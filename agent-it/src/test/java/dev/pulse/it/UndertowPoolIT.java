@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
  * An Undertow server: its XNIO worker's task pool (JBoss Threads' EnhancedQueueExecutor, threads
  * "XNIO-1 task-N", exported as "XNIO-1 task") reads as the worker's own MXBean reads it: threads,
  * busy, max and queued, idle and with more requests held busy than it has threads; its CPU
- * counter grows with a request that burns CPU. The executor counts busy threads and completed
- * tasks only when asked to by a system property: without it those series are absent, not 0.
+ * counter grows with a request that burns CPU; once the server stops, its series go. The
+ * executor counts busy threads and completed tasks only when asked to by a system property:
+ * without it those series are absent, not 0.
  */
 class UndertowPoolIT {
 
@@ -70,8 +71,7 @@ class UndertowPoolIT {
             WebPools.release(app, folder, held);
             WebPools.awaitMatch(app, metrics, EXECUTOR, f -> f.get("active") == 0 && f.get("queued") == 0,
                     "the released requests done, as the worker reads them");
-            Files.createFile(folder.resolve("stop"));
-            app.awaitExit();
+            WebPools.stopAndAwaitGone(app, folder, metrics, EXECUTOR);
         }
     }
 
@@ -94,7 +94,7 @@ class UndertowPoolIT {
                         absent + " is not counted: absent, not -1 or 0\n" + WebPools.lines(busy, LABEL));
             }
             WebPools.release(app, folder, held);
-            Files.createFile(folder.resolve("stop"));
+            Files.createFile(folder.resolve("exit"));
             app.awaitExit();
         }
     }

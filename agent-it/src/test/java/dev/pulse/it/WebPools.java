@@ -62,6 +62,19 @@ final class WebPools {
         }
     }
 
+    /**
+     * Stops the server, waits until the executor's series are gone (a pool that was shut down is
+     * no longer exported), then lets the app exit.
+     */
+    static void stopAndAwaitGone(ForkedJvm app, Path folder, int metricsPort, String executor) throws Exception {
+        Files.createFile(folder.resolve("stop"));
+        app.awaitStdout("app: stopped");
+        app.awaitScrape(metricsPort, "the stopped server's pool to be no longer exported",
+                text -> !text.contains("executor=\"" + executor + "\""));
+        Files.createFile(folder.resolve("exit"));
+        app.awaitExit();
+    }
+
     /** The figures of the app's last "figures a=1 b=2" line, or null before the first. */
     static Map<String, Long> figures(ForkedJvm app) {
         String last = null;

@@ -12,8 +12,8 @@ import java.util.function.Supplier;
  * What the web server test apps share: requests held on a gate until the test releases them,
  * requests that burn CPU, and a watcher thread (outside the server's pools) that prints the
  * server's own figures of its pool as "figures ..." whenever they change, releases the held
- * requests when the file "release" appears in the folder, and stops the server when "stop"
- * appears.
+ * requests when the file "release" appears in the folder, stops the server (the JVM goes on)
+ * when "stop" appears, and exits when "exit" appears.
  */
 public final class WebControl {
 
@@ -41,10 +41,11 @@ public final class WebControl {
         return sum;
     }
 
-    /** Starts the watcher and prints "app: ready"; {@code stop} stops the server, then the JVM exits. */
+    /** Starts the watcher and prints "app: ready"; {@code stop} stops the server. */
     public static void watch(Path folder, Supplier<String> figures, Runnable stop) {
         Thread watcher = new Thread(() -> {
             String last = null;
+            boolean stopped = false;
             try {
                 while (true) {
                     String now = figures.get();
@@ -56,10 +57,13 @@ public final class WebControl {
                         GATE.countDown();
                         System.out.println("app: released");
                     }
-                    if (Files.exists(folder.resolve("stop"))) {
+                    if (!stopped && Files.exists(folder.resolve("stop"))) {
                         GATE.countDown();
                         stop.run();
+                        stopped = true;
                         System.out.println("app: stopped");
+                    }
+                    if (Files.exists(folder.resolve("exit"))) {
                         System.exit(0);
                     }
                     Thread.sleep(50);
