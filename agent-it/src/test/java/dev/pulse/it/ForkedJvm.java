@@ -179,7 +179,12 @@ final class ForkedJvm implements AutoCloseable {
     }
 
     void await(String what, Check check) throws InterruptedException {
-        long deadline = System.nanoTime() + DEFAULT_WAIT.toNanos();
+        await(what, DEFAULT_WAIT, check);
+    }
+
+    /** Waits at most {@code wait}: for a service that starts slowly (a Spring Boot application on a loaded machine). */
+    void await(String what, Duration wait, Check check) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
         while (System.nanoTime() < deadline) {
             try {
                 if (check.holds()) {
@@ -194,7 +199,7 @@ final class ForkedJvm implements AutoCloseable {
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("timed out after " + DEFAULT_WAIT + " waiting for " + what + "\n" + describe());
+        throw new AssertionError("timed out after " + wait + " waiting for " + what + "\n" + describe());
     }
 
     String describe() {

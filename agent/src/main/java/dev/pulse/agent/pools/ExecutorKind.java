@@ -22,7 +22,9 @@ public interface ExecutorKind {
             new NettyEventExecutorGroupKind(),
             new QuartzThreadPoolKind(),
             new KotlinSchedulerKind(),
-            new ThreadPerTaskExecutorKind());
+            new ThreadPerTaskExecutorKind(),
+            new JettyThreadPoolKind(),
+            new EnhancedQueueExecutorKind());
 
     /** The pool class; its constructors (and its subclasses') announce each new pool. */
     String className();
@@ -70,7 +72,11 @@ public interface ExecutorKind {
      */
     String threadName(Object pool) throws ReflectiveOperationException;
 
-    /** True once the pool takes no more tasks: it is no longer exported and its name is free. */
+    /**
+     * True once the pool takes no more tasks: it is no longer exported and its name is free.
+     * Asked only once the pool has been named by {@link #threadName}, so a pool that reads as
+     * stopped before it starts (Jetty's) is not taken for one that ended.
+     */
     boolean shutdown(Object pool) throws ReflectiveOperationException;
 
     /** The pool's figures now; those the kind cannot give are {@link ExecutorReading#ABSENT}. */

@@ -413,7 +413,8 @@ public final class ExecutorPools implements SampleSource, SampleTask {
         for (Entry entry : current) {
             Object executor = entry.executor.get();
             try {
-                if (executor == null || isShutdown(entry, executor)) {
+                // A framework pool is judged shut down only once named: Jetty's reads as stopped before it starts.
+                if (executor == null || (entry.kind == null || entry.name != null) && isShutdown(entry, executor)) {
                     forget(entry);
                     continue;
                 }

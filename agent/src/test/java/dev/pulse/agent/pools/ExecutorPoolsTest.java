@@ -200,6 +200,54 @@ class ExecutorPoolsTest {
         executors.forEach(ThreadPoolExecutor::shutdown);
     }
 
+    /** Reads as stopped until it starts, as Jetty's QueuedThreadPool does. */
+    static final class LifeCyclePool {
+        volatile boolean running;
+    }
+
+    /** A kind of {@link LifeCyclePool}: named "lifecycle" while it runs, shut down while it does not. */
+    static final class LifeCycleKind implements ExecutorKind {
+        @Override
+        public String className() {
+            return LifeCyclePool.class.getName();
+        }
+
+        @Override
+        public String threadName(Object pool) {
+            return ((LifeCyclePool) pool).running ? "lifecycle-1" : null;
+        }
+
+        @Override
+        public boolean shutdown(Object pool) {
+            return !((LifeCyclePool) pool).running;
+        }
+
+        @Override
+        public ExecutorReading read(Object pool) {
+            return new ExecutorReading(1, 0, 1, 2, 0, ExecutorReading.ABSENT, ExecutorReading.ABSENT);
+        }
+    }
+
+    @Test
+    void aFrameworkPoolThatReadsAsStoppedBeforeItStartsIsKeptUntilItHasRun() {
+        ExecutorPools kinds = new ExecutorPools(List.of(new LifeCycleKind()), name -> false, 10, () -> { },
+                Labels.EMPTY, PrometheusProperties.get());
+        PrometheusRegistry own = new PrometheusRegistry();
+        kinds.register(own);
+        LifeCyclePool pool = new LifeCyclePool();
+        kinds.created(0, pool);
+        kinds.run((source, message) -> failures.add(source + ": " + message));
+        assertFalse(text(own).contains("lifecycle"), "not started: not exported");
+        pool.running = true;
+        kinds.run((source, message) -> failures.add(source + ": " + message));
+        assertTrue(text(own).contains("pulse_executor_idle_threads{executor=\"lifecycle\"} 1.0"),
+                "started: found without being announced again\n" + text(own));
+        pool.running = false;
+        kinds.run((source, message) -> failures.add(source + ": " + message));
+        assertFalse(text(own).contains("lifecycle"), "stopped after it ran: gone");
+        assertEquals(List.of(), failures);
+    }
+
     @Test
     void anExecutorTheServiceDropsIsNotKeptAlive() throws Exception {
         WeakReference<ExecutorService> dropped = dropOne();
