@@ -276,13 +276,51 @@ public final class ExecutorPools implements SampleSource, SampleTask {
         if (name != null) {
             return name;
         }
-        String prefix = PoolNames.threadPrefix(entry.threadName != null ? entry.threadName : thread.getName());
+        // Not named yet (its first thread died before a sampler pass): it is named now, as the
+        // sampler would name it, so the death and the executor's own series carry one name.
+        Object executor = entry.executor.get();
+        if (executor == null) {
+            return null;
+        }
+        String wanted;
+        if (executor == ForkJoinPool.commonPool()) {
+            wanted = "jdk:common-pool";
+        } else if (executor instanceof ForkJoinPool && VirtualThreadScheduler.is(
+                entry.site == null || !entry.site.owner.equals("jdk:") ? null : entry.site.where, List.of(thread))) {
+            wanted = VirtualThreadScheduler.NAME;
+        } else {
+            wanted = wantedName(entry, executor, entry.threadName != null ? entry.threadName : thread.getName());
+        }
+        return claimName(entry, wanted);
+    }
+
+    /** The name an executor asks for, from one of its threads' names, else where it was made. */
+    private static String wantedName(Entry entry, Object executor, String threadName) {
+        String prefix = PoolNames.threadPrefix(threadName);
         Site site = entry.site;
-        String owner = entry.kind != null ? entry.kind.owner() : site == null ? "" : site.owner;
+        // A kind's own prefix, else the maker's: a JDK class's pool (a thread-per-task executor of
+        // the JDK's own) is "jdk:..." whatever its kind.
+        String owner = entry.kind != null && !entry.kind.owner().isEmpty() ? entry.kind.owner()
+                : site == null ? "" : site.owner;
         if (prefix != null) {
             return owner + prefix;
         }
-        return site != null ? owner + site.where : null;
+        if (site != null) {
+            return owner + site.where;
+        }
+        return owner + simpleName(executor.getClass());
+    }
+
+    /** Names the entry once, whichever thread (the sampler's, a dying worker's) comes first. */
+    private String claimName(Entry entry, String wanted) {
+        synchronized (entry) {
+            if (entry.name == null) {
+                String claimed = names.claim(wanted);
+                entry.excluded = excluded.test(claimed);
+                entry.name = claimed;
+            }
+            return entry.name;
+        }
     }
 
     private Entry entryOf(Thread thread) {
@@ -377,8 +415,22 @@ public final class ExecutorPools implements SampleSource, SampleTask {
                 })
                 .findFirst()
                 .map(frame -> new Site(owner(frame.getDeclaringClass().getName()),
-                        simpleName(frame.getDeclaringClass()) + "." + frame.getMethodName()))
+                        simpleName(frame.getDeclaringClass()) + "." + methodName(frame.getMethodName())))
                 .orElse(null));
+    }
+
+    /**
+     * A lambda's method "lambda$main$17" is named after the method it is written in, "main": the
+     * compiler's number changes with the code around it.
+     */
+    static String methodName(String method) {
+        if (method.startsWith("lambda$")) {
+            int end = method.lastIndexOf('$');
+            if (end > "lambda$".length()) {
+                return method.substring("lambda$".length(), end);
+            }
+        }
+        return method;
     }
 
     private static String simpleName(Class<?> type) {
@@ -544,6 +596,11 @@ public final class ExecutorPools implements SampleSource, SampleTask {
             Map<ForkJoinPool, List<Thread>> forkJoinThreads) throws ReflectiveOperationException {
         String wanted;
         if (executor == common) {
+            // Exported once it has had a thread, as any executor; a service may never use it.
+            List<Thread> workers = forkJoinThreads.get(common);
+            if (common.getPoolSize() == 0 && (workers == null || workers.isEmpty())) {
+                return false;
+            }
             wanted = "jdk:common-pool";
         } else if (executor instanceof ForkJoinPool && VirtualThreadScheduler.is(
                 entry.site == null || !entry.site.owner.equals("jdk:") ? null : entry.site.where,
@@ -561,19 +618,9 @@ public final class ExecutorPools implements SampleSource, SampleTask {
             if (threadName == null) {
                 return false;
             }
-            String prefix = PoolNames.threadPrefix(threadName);
-            Site site = entry.site;
-            String owner = entry.kind != null ? entry.kind.owner() : site == null ? "" : site.owner;
-            if (prefix != null) {
-                wanted = owner + prefix;
-            } else if (site != null) {
-                wanted = owner + site.where;
-            } else {
-                wanted = owner + simpleName(executor.getClass());
-            }
+            wanted = wantedName(entry, executor, threadName);
         }
-        entry.name = names.claim(wanted);
-        entry.excluded = excluded.test(entry.name);
+        claimName(entry, wanted);
         return true;
     }
 
@@ -612,10 +659,26 @@ public final class ExecutorPools implements SampleSource, SampleTask {
         return Math.min(max, Math.max(pool.getCorePoolSize(), 1));
     }
 
-    /** A queue with room for more than a billion tasks is taken as one that never refuses. */
+    /**
+     * A queue with room for more than a billion tasks is taken as one that never refuses, unless
+     * its class overrides {@code offer} (the "grow to the maximum before queuing" recipe: a
+     * LinkedBlockingQueue whose offer() refuses while the pool can still grow).
+     */
     private static boolean neverRefuses(java.util.concurrent.BlockingQueue<Runnable> queue) {
-        return queue.remainingCapacity() > Integer.MAX_VALUE / 2;
+        return queue.remainingCapacity() > Integer.MAX_VALUE / 2 && !OWN_OFFER.get(queue.getClass());
     }
+
+    /** Per queue class: true when offer(Object) is declared outside the JDK. */
+    private static final ClassValue<Boolean> OWN_OFFER = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            try {
+                return !type.getMethod("offer", Object.class).getDeclaringClass().getName().startsWith("java.");
+            } catch (NoSuchMethodException | SecurityException e) {
+                return Boolean.FALSE;
+            }
+        }
+    };
 
     private synchronized void forget(Entry entry) {
         entries.remove(entry);

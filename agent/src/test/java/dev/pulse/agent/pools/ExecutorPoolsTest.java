@@ -51,6 +51,19 @@ class ExecutorPoolsTest {
             assertEquals(1, ExecutorPools.reachableMax(coreZero));
             assertEquals(5, ExecutorPools.reachableMax(bounded), "a full queue adds threads up to the maximum");
             assertEquals(Integer.MAX_VALUE, ExecutorPools.reachableMax(cached), "unbounded indeed");
+            // The "grow to the maximum before queuing" recipe: an unbounded queue that refuses while the pool can grow.
+            ThreadPoolExecutor eager = new ThreadPoolExecutor(2, 10, 1, TimeUnit.MINUTES,
+                    new LinkedBlockingQueue<Runnable>() {
+                        @Override
+                        public boolean offer(Runnable task) {
+                            return false;
+                        }
+                    });
+            assertEquals(10, ExecutorPools.reachableMax(eager), "its maximum is reached");
+            eager.shutdownNow();
+            assertEquals("main", ExecutorPools.methodName("lambda$main$17"));
+            assertEquals("lambda", ExecutorPools.methodName("lambda"));
+            assertEquals("start", ExecutorPools.methodName("start"));
         } finally {
             for (ThreadPoolExecutor executor : List.of(scheduled, unbounded, coreZero, bounded, cached)) {
                 executor.shutdownNow();
@@ -178,6 +191,9 @@ class ExecutorPoolsTest {
         pools.threadCreated(hidden, new Thread("hidden-1"));
         pools.addCommonPool();
         pools.run((source, message) -> failures.add(source + ": " + message));
+        // Exported once it has had a thread, as any executor (other tests in this JVM may have used it).
+        java.util.concurrent.ForkJoinPool.commonPool().submit(() -> { }).join();
+        pools.run((source, message) -> failures.add(source + ": " + message));
         String text = scrape();
         assertFalse(text.contains("hidden"), text);
         assertTrue(text.contains("executor=\"jdk:common-pool\""), text);
@@ -240,7 +256,8 @@ class ExecutorPoolsTest {
         assertFalse(text(own).contains("lifecycle"), "not started: not exported");
         pool.running = true;
         kinds.run((source, message) -> failures.add(source + ": " + message));
-        assertTrue(text(own).contains("pulse_executor_idle_threads{executor=\"lifecycle\"} 1.0"),
+        // Made by code of the agent's package (this test), so "pulse:", as any executor it makes.
+        assertTrue(text(own).contains("pulse_executor_idle_threads{executor=\"pulse:lifecycle\"} 1.0"),
                 "started: found without being announced again\n" + text(own));
         pool.running = false;
         kinds.run((source, message) -> failures.add(source + ": " + message));

@@ -15,6 +15,12 @@ class PoolNamesTest {
         assertEquals("demo-db:connection-adder", PoolNames.threadPrefix("demo-db:connection-adder"));
         assertEquals("worker", PoolNames.threadPrefix("worker_12"));
         assertEquals("reports", PoolNames.threadPrefix("reports"));
+        assertEquals("req", PoolNames.threadPrefix("req-3f2a9c1e-77b0-4c1e-9d51-0a8f2d6b4e11"));
+        assertEquals("cache-loader", PoolNames.threadPrefix("cache-loader-a1"));
+        assertEquals("job", PoolNames.threadPrefix("job-02db6fea"));
+        assertEquals("consumer-cafe", PoolNames.threadPrefix("consumer-cafe"));
+        assertEquals("s3-uploader", PoolNames.threadPrefix("s3-uploader-2"));
+        assertEquals("http-nio-8080-exec", PoolNames.threadPrefix("http-nio-8080-exec-1"));
     }
 
     @Test

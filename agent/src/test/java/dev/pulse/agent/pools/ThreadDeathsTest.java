@@ -63,6 +63,26 @@ class ThreadDeathsTest {
     }
 
     @Test
+    void aDeathBeforeTheFirstPassCarriesTheNameTheExecutorIsThenExportedUnder() {
+        // Two executors that will both ask for one name: the second's thread dies first.
+        ThreadPoolExecutor first = executor();
+        ThreadPoolExecutor second = executor();
+        pools.threadCreated(first, new Thread("mailer-1"));
+        Thread dying = new Thread("mailer-1");
+        pools.threadCreated(second, dying);
+        deaths.died(dying, new IllegalStateException("lost"));
+        pools.run((source, message) -> failures.add(source + ": " + message));
+        String text = ExecutorPoolsTest.text(registry);
+        String named = pools.executorOf(dying);
+        assertTrue(text.contains("pulse_executor_threads{executor=\"" + named + "\"}"), text);
+        assertTrue(text.contains("pulse_thread_uncaught_exceptions_total{exception=\"IllegalStateException\","
+                + "executor=\"" + named + "\"} 1.0"), text);
+        assertEquals(1, text.lines().filter(line -> line.startsWith("pulse_thread_uncaught_exceptions_total{")).count(),
+                text);
+        assertEquals(List.of(), failures);
+    }
+
+    @Test
     void aThreadOfNoKnownExecutorIsCountedByItsNameWithoutItsCounter() {
         deaths.died(new Thread("order-consumer-3"), new Error("boom") { });
         deaths.died(new Thread("Thread-12"), new OutOfMemoryError());
