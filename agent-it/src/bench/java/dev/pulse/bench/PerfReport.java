@@ -33,7 +33,11 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * peak RSS with and without the agent, the scrape of about 400 series, and the sampler's CPU.
  *
  * <pre>java -cp benchmarks.jar dev.pulse.bench.PerfReport --agent pulse-agent.jar
- *     [--jmx-exporter jmx_prometheus_javaagent.jar] [--quick] [--only jmh|process|startup]</pre>
+ *     [--jmx-exporter jmx_prometheus_javaagent.jar] [--before older-pulse-agent.jar]
+ *     [--quick] [--only jmh|process|startup]</pre>
+ *
+ * {@code --before} adds an older build of the agent to the start-up comparison, in the same
+ * rounds, for a before -> after of a change.
  */
 public final class PerfReport {
 
@@ -43,12 +47,14 @@ public final class PerfReport {
 
     private final Path agent;
     private final Path jmxExporter;
+    private final Path before;
     private final boolean quick;
     private final Path work;
     private final String classpath;
     private final List<String> report = new ArrayList<>();
 
-    private PerfReport(Path agent, Path jmxExporter, boolean quick) throws IOException {
+    private PerfReport(Path agent, Path jmxExporter, Path before, boolean quick) throws IOException {
+        this.before = before == null ? null : before.toAbsolutePath();
         this.agent = agent.toAbsolutePath();
         this.jmxExporter = jmxExporter == null ? null : jmxExporter.toAbsolutePath();
         this.quick = quick;
@@ -60,12 +66,14 @@ public final class PerfReport {
     public static void main(String[] args) throws Exception {
         Path agent = null;
         Path jmxExporter = null;
+        Path before = null;
         boolean quick = false;
         String only = "all";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--agent": agent = Paths.get(args[++i]); break;
                 case "--jmx-exporter": jmxExporter = Paths.get(args[++i]); break;
+                case "--before": before = Paths.get(args[++i]); break;
                 case "--quick": quick = true; break;
                 case "--only": only = args[++i]; break;
                 default: throw new IllegalArgumentException("unknown argument " + args[i]);
@@ -74,7 +82,7 @@ public final class PerfReport {
         if (agent == null || !Files.isRegularFile(agent)) {
             throw new IllegalArgumentException("--agent <pulse-agent.jar> is required, found " + agent);
         }
-        PerfReport perf = new PerfReport(agent, jmxExporter, quick);
+        PerfReport perf = new PerfReport(agent, jmxExporter, before, quick);
         perf.header();
         if (only.equals("all") || only.equals("jmh")) {
             perf.timedCall();
@@ -182,6 +190,12 @@ public final class PerfReport {
         List<List<String>> commands = new ArrayList<>(List.of(trivial(null), trivial("-javaagent:" + agent + "=" + pulseCore),
                 trivial("-javaagent:" + agent + "=" + pulseJvm), trivial("-javaagent:" + agent + "=" + pulseHistory),
                 trivial("-javaagent:" + agent + "=" + pulseDefaults)));
+        if (before != null) {
+            labels.add("before: pools, 1 timer");
+            commands.add(trivial("-javaagent:" + before + "=" + pulseCore));
+            labels.add("before: defaults");
+            commands.add(trivial("-javaagent:" + before + "=" + pulseDefaults));
+        }
         if (jmxExporter != null) {
             // The exporter needs a port and a config; an empty config exports every MBean as is.
             Path yaml = write("jmx-exporter.yaml", "{}");
@@ -224,7 +238,7 @@ public final class PerfReport {
         report.addAll(table);
         if (jmxExporter != null) {
             int jmx = variants - 1;
-            for (int v : new int[] {1, variants - 2}) {
+            for (int v : new int[] {1, 4}) {
                 double added = median[v][0] - median[0][0];
                 double jmxAdded = median[jmx][0] - median[0][0];
                 line("added start-up vs JMX exporter's", ms(added / 1e6), ms(jmxAdded / 1e6), ratio(added / jmxAdded),
