@@ -7,6 +7,7 @@
 #   scripts/bench.sh            # the full run, about 10 minutes
 #   scripts/bench.sh --quick    # fewer forks and iterations, for a first look
 #   scripts/bench.sh --only jmh|process
+#   scripts/bench.sh --only startup   # start-up, CPU at start and peak RSS: no agent, Pulse, JMX exporter
 #   scripts/bench.sh --only history   # the history's budgets only (heap, recording, aggregates)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,4 +31,5 @@ if [ "${1:-}" = "--only" ] && [ "${2:-}" = "history" ]; then
     dev.pulse.agent.history.HistoryBudget
 fi
 mvn -B -q package -pl agent-it -am -Pbench -DskipTests
-exec java -cp agent-it/target/benchmarks.jar dev.pulse.bench.PerfReport --agent agent/target/pulse-agent.jar "$@"
+exec java -cp agent-it/target/benchmarks.jar dev.pulse.bench.PerfReport --agent agent/target/pulse-agent.jar \
+  --jmx-exporter agent-it/target/bench-agents/jmx_prometheus_javaagent.jar "$@"

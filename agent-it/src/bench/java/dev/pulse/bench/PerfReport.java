@@ -33,7 +33,12 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * peak RSS with and without the agent, the scrape of about 400 series, and the sampler's CPU over
  * queues and over 500 threads in 20 pools.
  *
- * <pre>java -cp benchmarks.jar dev.pulse.bench.PerfReport --agent pulse-agent.jar [--quick] [--only jmh|process]</pre>
+ * <pre>java -cp benchmarks.jar dev.pulse.bench.PerfReport --agent pulse-agent.jar
+ *     [--jmx-exporter jmx_prometheus_javaagent.jar] [--before older-pulse-agent.jar]
+ *     [--quick] [--only jmh|process|startup]</pre>
+ *
+ * {@code --before} adds an older build of the agent to the start-up comparison, in the same
+ * rounds, for a before -> after of a change.
  */
 public final class PerfReport {
 
@@ -42,13 +47,17 @@ public final class PerfReport {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Path agent;
+    private final Path jmxExporter;
+    private final Path before;
     private final boolean quick;
     private final Path work;
     private final String classpath;
     private final List<String> report = new ArrayList<>();
 
-    private PerfReport(Path agent, boolean quick) throws IOException {
+    private PerfReport(Path agent, Path jmxExporter, Path before, boolean quick) throws IOException {
+        this.before = before == null ? null : before.toAbsolutePath();
         this.agent = agent.toAbsolutePath();
+        this.jmxExporter = jmxExporter == null ? null : jmxExporter.toAbsolutePath();
         this.quick = quick;
         this.work = Files.createTempDirectory("pulse-bench");
         this.classpath = Paths.get(System.getProperty("java.class.path").split(java.io.File.pathSeparator)[0])
@@ -57,11 +66,15 @@ public final class PerfReport {
 
     public static void main(String[] args) throws Exception {
         Path agent = null;
+        Path jmxExporter = null;
+        Path before = null;
         boolean quick = false;
         String only = "all";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--agent": agent = Paths.get(args[++i]); break;
+                case "--jmx-exporter": jmxExporter = Paths.get(args[++i]); break;
+                case "--before": before = Paths.get(args[++i]); break;
                 case "--quick": quick = true; break;
                 case "--only": only = args[++i]; break;
                 default: throw new IllegalArgumentException("unknown argument " + args[i]);
@@ -70,12 +83,15 @@ public final class PerfReport {
         if (agent == null || !Files.isRegularFile(agent)) {
             throw new IllegalArgumentException("--agent <pulse-agent.jar> is required, found " + agent);
         }
-        PerfReport perf = new PerfReport(agent, quick);
+        PerfReport perf = new PerfReport(agent, jmxExporter, before, quick);
         perf.header();
-        if (!only.equals("process")) {
+        if (only.equals("all") || only.equals("jmh")) {
             perf.timedCall();
         }
-        if (!only.equals("jmh")) {
+        if (only.equals("all") || only.equals("startup")) {
+            perf.startupComparison();
+        }
+        if (only.equals("all") || only.equals("process")) {
             perf.startupAndMemory();
             perf.scrape();
             perf.sampler();
@@ -152,6 +168,139 @@ public final class PerfReport {
     }
 
     // ---- whole process ---------------------------------------------------------------------
+
+    /**
+     * A trivial main ({@link TrivialMain}) without an agent, with Pulse as the issue measures it
+     * (pool discovery on, one timer, no endpoint; JVM metrics and history off), with each default
+     * feature added, with Pulse's defaults, and with the Prometheus JMX exporter agent (minimal
+     * config, its endpoint on a free loopback port): wall time to exit, CPU time (user + sys) and
+     * peak RSS from GNU time, rounds alternating the order, medians, each against the same run's
+     * bare JVM.
+     */
+    private void startupComparison() throws Exception {
+        if (!Files.isExecutable(TIME)) {
+            throw new IllegalStateException("the start-up comparison needs /usr/bin/time (Debian package time)");
+        }
+        List<String> core = List.of("pulse.service=startup", "pulse.http.port=0",
+                "pulse.timer.work=dev.pulse.bench.TrivialMain#work");
+        Path pulseCore = write("core.properties", concat(core, "pulse.jvm=false", "pulse.history.duration=0"));
+        Path pulseJvm = write("jvm.properties", concat(core, "pulse.jvm=true", "pulse.history.duration=0"));
+        Path pulseHistory = write("history.properties", concat(core, "pulse.jvm=false"));
+        Path pulseDefaults = write("defaults.properties", concat(core));
+        List<String> labels = new ArrayList<>(List.of("no agent", "Pulse: pools, 1 timer", "Pulse: + JVM metrics",
+                "Pulse: + history", "Pulse: defaults (+ both)"));
+        List<List<String>> commands = new ArrayList<>(List.of(trivial(null), trivial("-javaagent:" + agent + "=" + pulseCore),
+                trivial("-javaagent:" + agent + "=" + pulseJvm), trivial("-javaagent:" + agent + "=" + pulseHistory),
+                trivial("-javaagent:" + agent + "=" + pulseDefaults)));
+        if (before != null) {
+            labels.add("before: pools, 1 timer");
+            commands.add(trivial("-javaagent:" + before + "=" + pulseCore));
+            labels.add("before: defaults");
+            commands.add(trivial("-javaagent:" + before + "=" + pulseDefaults));
+        }
+        if (jmxExporter != null) {
+            // The exporter needs a port and a config; an empty config exports every MBean as is.
+            Path yaml = write("jmx-exporter.yaml", "{}");
+            labels.add("JMX exporter 1.0.1");
+            commands.add(trivial("-javaagent:" + jmxExporter + "=127.0.0.1:" + freePort() + ":" + yaml));
+        }
+        String load = loadAverage();
+        int variants = commands.size();
+        int runs = quick ? 5 : 11;
+        long[][][] measured = new long[variants][3][runs];
+        for (List<String> command : commands) {
+            timed(command);
+        }
+        for (int i = 0; i < runs; i++) {
+            // Rotate which goes first, so drift in the machine's load hits every variant alike.
+            for (int k = 0; k < variants; k++) {
+                int which = (i + k) % variants;
+                long[] one = timed(commands.get(which));
+                for (int f = 0; f < 3; f++) {
+                    measured[which][f][i] = one[f];
+                }
+            }
+        }
+        double[][] median = new double[variants][3];
+        for (int v = 0; v < variants; v++) {
+            for (int f = 0; f < 3; f++) {
+                median[v][f] = median(measured[v][f]);
+            }
+        }
+        List<String> table = new ArrayList<>();
+        table.add(String.format(Locale.ROOT, "%-26s %10s %10s %10s %10s %10s %10s", "trivial main (" + runs
+                + " rounds)", "wall ms", "added", "CPU ms", "added", "RSS MiB", "added"));
+        for (int v = 0; v < variants; v++) {
+            table.add(String.format(Locale.ROOT, "%-26s %10.0f %+10.0f %10.0f %+10.0f %10.1f %+10.1f", labels.get(v),
+                    median[v][0] / 1e6, (median[v][0] - median[0][0]) / 1e6, median[v][1] / 1e6,
+                    (median[v][1] - median[0][1]) / 1e6, median[v][2] / 1024.0, (median[v][2] - median[0][2]) / 1024.0));
+        }
+        table.add("load average before and after: " + load + " / " + loadAverage());
+        table.forEach(line -> System.out.println("pulse bench: " + line));
+        report.addAll(table);
+        if (jmxExporter != null) {
+            int jmx = variants - 1;
+            for (int v : new int[] {1, 4}) {
+                double added = median[v][0] - median[0][0];
+                double jmxAdded = median[jmx][0] - median[0][0];
+                line("added start-up vs JMX exporter's", ms(added / 1e6), ms(jmxAdded / 1e6), ratio(added / jmxAdded),
+                        target(added <= jmxAdded / 2, "<= 0.5x") + "  " + labels.get(v));
+                line("CPU at start vs JMX exporter's", ms(median[v][1] / 1e6), ms(median[jmx][1] / 1e6),
+                        ratio(median[v][1] / median[jmx][1]), target(median[v][1] <= median[jmx][1], "<= 1x")
+                                + "  " + labels.get(v));
+                double rssAdded = (median[v][2] - median[0][2]) / 1024.0;
+                line("peak RSS added", mib(rssAdded), mib((median[jmx][2] - median[0][2]) / 1024.0), "",
+                        target(rssAdded <= 20, "<= +20 MiB") + "  " + labels.get(v) + "; baseline: JMX exporter's");
+            }
+        }
+    }
+
+    private List<String> trivial(String agentArgument) {
+        List<String> command = new ArrayList<>(List.of(JAVA.toString(), "-Xmx256m", "-cp", classpath,
+                TrivialMain.class.getName()));
+        if (agentArgument != null) {
+            command.add(1, agentArgument);
+        }
+        return command;
+    }
+
+    private static String[] concat(List<String> lines, String... more) {
+        List<String> all = new ArrayList<>(lines);
+        all.addAll(List.of(more));
+        return all.toArray(new String[0]);
+    }
+
+    /** {wall nanos, CPU nanos (user + sys), max RSS KiB} of one run to its exit, from GNU time. */
+    private long[] timed(List<String> command) throws Exception {
+        Path out = work.resolve("time.txt");
+        List<String> full = new ArrayList<>(List.of(TIME.toString(), "-o", out.toString(), "-f", "%U %S %M"));
+        full.addAll(command);
+        ProcessBuilder builder = new ProcessBuilder(full).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().keySet().removeIf(name -> name.startsWith("PULSE_") || name.startsWith("JAVA_TOOL"));
+        long start = System.nanoTime();
+        Process process = builder.start();
+        String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("did not exit: " + command);
+        }
+        long wall = System.nanoTime() - start;
+        if (process.exitValue() != 0) {
+            throw new IllegalStateException("exit " + process.exitValue() + ": " + command + "\n" + stderr);
+        }
+        String[] fields = Files.readString(out).trim().split("\\s+");
+        long cpu = Math.round((Double.parseDouble(fields[0]) + Double.parseDouble(fields[1])) * 1e9);
+        return new long[] {wall, cpu, Long.parseLong(fields[2])};
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Paths.get("/proc/loadavg")).trim().split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
 
     /** A trivial main with and without the agent (5 timers, 3 queues, endpoint on), alternating. */
     private void startupAndMemory() throws Exception {

@@ -6,6 +6,7 @@ import dev.pulse.agent.export.GuardedRegistry;
 import dev.pulse.agent.export.MetricsEndpoint;
 import dev.pulse.agent.history.History;
 import dev.pulse.agent.history.HistoryRecorder;
+import dev.pulse.agent.metrics.JvmMetricsOnDemand;
 import dev.pulse.agent.metrics.ProcessingMetrics;
 import dev.pulse.agent.metrics.SelfMetrics;
 import dev.pulse.agent.metrics.StallDetector;
@@ -23,7 +24,6 @@ import dev.pulse.agent.sample.Sampler;
 import dev.pulse.agent.sample.SqlGauges;
 import dev.pulse.agent.weave.Weaver;
 import io.prometheus.metrics.config.PrometheusProperties;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Labels;
 import java.lang.instrument.Instrumentation;
@@ -112,16 +112,12 @@ final class Agent {
 
     /**
      * The JVM's own figures (memory, GC, threads, classes, CPU, buffer pools), by client_java's JVM
-     * instrumentation under its standard names. Read from the platform MXBeans at scrape time;
-     * a JVM that lacks one of them loses those families only.
+     * instrumentation under its standard names, built at the first scrape (see
+     * {@link JvmMetricsOnDemand}) and read from the platform MXBeans at each scrape.
      */
     private static void registerJvmMetrics(PrometheusRegistry registry, PrometheusProperties properties,
             Labels service) {
-        try {
-            JvmMetrics.builder(properties).constLabels(service).register(registry);
-        } catch (RuntimeException | LinkageError e) {
-            AgentLog.warn("pulse.jvm: JVM metrics are not available in this JVM: " + e);
-        }
+        registry.register(new JvmMetricsOnDemand(properties, service));
     }
 
     /**
