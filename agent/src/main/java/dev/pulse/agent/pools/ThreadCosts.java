@@ -14,8 +14,14 @@ import java.util.Map;
  */
 final class ThreadCosts {
 
-    /** The JVM's thread management interface, or null where this JVM cannot give the figures. */
-    private static final Reader READER = Reader.create();
+    /**
+     * The JVM's thread management interface, or null where this JVM cannot give the figures;
+     * made at the first read, not when the first executor is made: the JVM's management classes
+     * stay off the start-up's path.
+     */
+    private static final class Holder {
+        static final Reader READER = Reader.create();
+    }
 
     /** Per live thread id, its last {cpu nanoseconds, allocated bytes}. */
     private Map<Long, long[]> last = new HashMap<>();
@@ -26,12 +32,12 @@ final class ThreadCosts {
 
     /** True where this JVM measures the CPU time of each thread. */
     static boolean cpuAvailable() {
-        return READER != null && READER.cpu;
+        return Holder.READER != null && Holder.READER.cpu;
     }
 
     /** True where this JVM counts the bytes each thread allocates. */
     static boolean allocationAvailable() {
-        return READER != null && READER.allocation;
+        return Holder.READER != null && Holder.READER.allocation;
     }
 
     /**
@@ -41,8 +47,8 @@ final class ThreadCosts {
     static void read(long[] ids, long[] cpu, long[] allocated) {
         java.util.Arrays.fill(cpu, -1);
         java.util.Arrays.fill(allocated, -1);
-        if (READER != null && ids.length > 0) {
-            READER.read(ids, cpu, allocated);
+        if (Holder.READER != null && ids.length > 0) {
+            Holder.READER.read(ids, cpu, allocated);
         }
     }
 
