@@ -109,6 +109,8 @@ class VirtualThreadsIT {
         assertTrue(active >= 0 && active <= carriers, text);
         // Two virtual threads burnt about two thirds of a second of CPU on the carriers.
         assertTrue(Scrape.value(text, "pulse_executor_cpu_seconds_total", SCHEDULER) >= 0.2, text);
+        assertTrue(Double.isNaN(Scrape.value(text, "pulse_executor_failed_tasks_total", SCHEDULER)),
+                "a failing virtual thread is a thread death, not a failed task of its scheduler\n" + text);
         assertFalse(text.contains("VirtualThread.createDefaultScheduler"), text);
     }
 

@@ -201,9 +201,10 @@ public final class ExecutorPools implements SampleSource, SampleTask {
         if (executor instanceof ThreadPoolExecutor || executor instanceof ForkJoinPool) {
             return null;
         }
-        for (ExecutorKind kind : kinds) {
-            if (Reflection.isA(executor, kind.className())) {
-                return kind;
+        boolean[] is = kindClasses.get(executor.getClass());
+        for (int i = 0; i < is.length; i++) {
+            if (is[i]) {
+                return kinds.get(i);
             }
         }
         return null;
@@ -775,7 +776,10 @@ public final class ExecutorPools implements SampleSource, SampleTask {
             this.queued = values.queued;
             this.completed = values.completed;
             this.rejected = values.rejected;
-            this.failed = entry.kind == null ? entry.failed.sum() : ExecutorReading.ABSENT;
+            // The virtual-thread scheduler's tasks are virtual threads: one that fails is a thread
+            // death, never a failed task, so its count would be a 0 that means "not known".
+            this.failed = entry.kind == null && !VirtualThreadScheduler.NAME.equals(entry.name)
+                    ? entry.failed.sum() : ExecutorReading.ABSENT;
         }
     }
 }
