@@ -11,8 +11,11 @@ import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.loading.ClassInjector;
+import java.io.FileOutputStream;
+import java.io.InputStream;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
 
 /**
  * Puts the bridge classes into the bootstrap class loader, so that advice woven into a class of
@@ -38,24 +41,31 @@ final class BootstrapBridge {
         if (alreadyInBootstrap()) {
             return;
         }
-        ClassFileLocator agentJar = ClassFileLocator.ForClassLoader.of(BootstrapBridge.class.getClassLoader());
         Map<String, byte[]> types = new LinkedHashMap<>();
         for (String name : CLASSES) {
-            types.put(name, agentJar.locate(name).resolve());
+            try (InputStream in = BootstrapBridge.class.getClassLoader()
+                    .getResourceAsStream(name.replace('.', '/') + ".class")) {
+                if (in == null) {
+                    throw new IOException("the agent jar has no " + name);
+                }
+                types.put(name, in.readAllBytes());
+            }
         }
         if (defineInBootstrap(instrumentation, types)) {
             return;
         }
         // Fallback: appending a jar to the boot class path makes the JVM print a warning and
         // turns off class data sharing for the host's own classes.
-        File folder = Files.createTempDirectory("pulse-bridge").toFile();
-        folder.deleteOnExit();
-        ClassInjector.UsingInstrumentation
-                .of(folder, ClassInjector.UsingInstrumentation.Target.BOOTSTRAP, instrumentation)
-                .injectRaw(types);
-        for (File file : folder.listFiles()) {
-            file.deleteOnExit();
+        File jar = Files.createTempFile("pulse-bridge", ".jar").toFile();
+        jar.deleteOnExit();
+        try (JarOutputStream out = new JarOutputStream(new FileOutputStream(jar))) {
+            for (Map.Entry<String, byte[]> type : types.entrySet()) {
+                out.putNextEntry(new JarEntry(type.getKey().replace('.', '/') + ".class"));
+                out.write(type.getValue());
+                out.closeEntry();
+            }
         }
+        instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar));
     }
 
     /**

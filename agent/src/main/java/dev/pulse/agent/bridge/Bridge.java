@@ -86,4 +86,36 @@ public final class Bridge {
     public static void taskFailed(Object executor) {
         hooks.taskFailed(executor);
     }
+
+    /**
+     * {@code ThreadPoolExecutor.processWorkerExit(worker, completedAbruptly)}: a worker left its
+     * loop because its task threw.
+     */
+    public static void workerExited(Object executor, boolean completedAbruptly) {
+        if (completedAbruptly) {
+            hooks.taskFailed(executor);
+        }
+    }
+
+    /**
+     * {@code FutureTask.setException} returned: {@code stateBefore} and {@code stateAfter} are the
+     * task's {@code state} field before and after. Counted when this call moved the task from new
+     * (0) to exceptional (3): not after a cancel, not twice.
+     */
+    public static void futureSetException(int stateBefore, int stateAfter) {
+        if (stateBefore == 0 && stateAfter == 3) {
+            hooks.taskFailed(null);
+        }
+    }
+
+    /**
+     * {@code ForkJoinTask.doExec()} returned: the task's {@code status} field before and after. Counted
+     * when the task holds an exception (bit 1 << 17) it did not hold before.
+     */
+    public static void forkJoinExecuted(int statusBefore, int statusAfter) {
+        int thrown = 1 << 17;
+        if ((statusBefore & thrown) == 0 && (statusAfter & thrown) != 0) {
+            hooks.taskFailed(null);
+        }
+    }
 }

@@ -1,13 +1,8 @@
 package dev.pulse.agent.weave;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
-
-import dev.pulse.agent.bridge.Bridge;
 import java.util.List;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
 
 /**
  * Failures on the JDK's threads and executors, each heard once where the JDK itself settles it:
@@ -15,15 +10,17 @@ import net.bytebuddy.asm.Advice;
  * <li>{@code Thread.dispatchUncaughtException(Throwable)}: the JVM calls it on a thread that dies of
  * an uncaught exception (private on JDK 17, package-private on JDK 25, where a virtual thread's
  * {@code run} calls the same method when its task throws; no subclass overrides it), and it
- * calls the thread's handler; the advice runs first and changes nothing of what follows;</li>
+ * calls the thread's handler; the hook runs first, before the handler (so the count is taken
+ * even when the handler exits the JVM or never returns), and changes nothing of what follows;</li>
  * <li>{@code ThreadPoolExecutor.processWorkerExit(Worker, true)}: a worker leaves its loop because
  * the task it ran threw (a task given to {@code execute}; its thread then dies too);</li>
  * <li>{@code FutureTask.setException(Throwable)} turning a task from new to failed: a task given to
- * {@code submit}, {@code schedule}, {@code invokeAll}, or a periodic task, which then stops;</li>
+ * {@code submit}, {@code schedule}, {@code invokeAll}, or a periodic task, which then stops; not
+ * after a cancel, not twice;</li>
  * <li>{@code ForkJoinTask.doExec()} that ends with the task holding an exception it did not hold
  * before: a ForkJoinPool task that threw.</li>
  * </ul>
- * Every advice suppresses what it throws; only the last runs on every ForkJoinPool task, and it
+ * Every hook swallows what it throws; only the last runs on every ForkJoinPool task, and it
  * reads a field twice.
  */
 final class FailureInstrumentation {
@@ -40,86 +37,60 @@ final class FailureInstrumentation {
     /** ForkJoinTask's status bit for "completed with an exception" (the same on JDK 11 to 25). */
     static final int FORK_JOIN_THROWN = 1 << 17;
 
+    static final MethodHook UNCAUGHT = MethodHook.onEnter(
+            MethodHook.Call.bridge("threadDied", "(Ljava/lang/Thread;Ljava/lang/Throwable;)V"),
+            MethodHook.Arg.THIS, MethodHook.Arg.argument(0));
+    static final MethodHook WORKER_EXIT = MethodHook.onEnter(
+            MethodHook.Call.bridge("workerExited", "(Ljava/lang/Object;Z)V"),
+            MethodHook.Arg.THIS, MethodHook.Arg.argument(1));
+    static final MethodHook FUTURE_FAILED = stateChange("state", "futureSetException");
+    static final MethodHook FORK_JOIN_EXEC = stateChange("status", "forkJoinExecuted");
+
     private FailureInstrumentation() {
     }
 
-    static AgentBuilder install(AgentBuilder builder) {
-        return builder
-                .type(named(THREAD))
-                .transform((b, type, loader, module, domain) -> b.visit(Advice.to(UncaughtAdvice.class)
-                        .on(named("dispatchUncaughtException").and(takesArguments(1))
-                                .and(takesArgument(0, Throwable.class)))))
-                .type(named(PoolInstrumentation.THREAD_POOL_EXECUTOR))
-                .transform((b, type, loader, module, domain) -> b.visit(Advice.to(WorkerExitAdvice.class)
-                        .on(named("processWorkerExit").and(takesArguments(2)))))
-                .type(named(FUTURE_TASK))
-                .transform((b, type, loader, module, domain) -> b.visit(Advice.to(FutureFailedAdvice.class)
-                        .on(named("setException").and(takesArguments(1)))))
-                .type(named(FORK_JOIN_TASK))
-                .transform((b, type, loader, module, domain) -> b.visit(Advice.to(ForkJoinExecAdvice.class)
-                        .on(named("doExec").and(takesArguments(0)))));
+    /**
+     * Reads the int field {@code field} of {@code this} on entry and passes it, with its value at
+     * the return, to the bridge's {@code method}; -1 if the read on entry failed (the bridge then
+     * counts nothing).
+     */
+    private static MethodHook stateChange(String field, String method) {
+        MethodHook.Arg read = MethodHook.Arg.thisField(field, "I");
+        return MethodHook.around(null, new MethodHook.Arg[] {read}, Type.INT, -1,
+                MethodHook.Call.bridge(method, "(II)V"), new MethodHook.Arg[] {MethodHook.Arg.STATE, read}, false);
     }
 
-    /** Before the handler: the count is taken even when the handler exits the JVM or never returns. */
-    static final class UncaughtAdvice {
-
-        private UncaughtAdvice() {
-        }
-
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Thread thread, @Advice.Argument(0) Throwable uncaught) {
-            Bridge.threadDied(thread, uncaught);
-        }
-    }
-
-    /** {@code processWorkerExit(Worker w, boolean completedAbruptly)}. */
-    static final class WorkerExitAdvice {
-
-        private WorkerExitAdvice() {
-        }
-
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Object executor, @Advice.Argument(1) boolean completedAbruptly) {
-            if (completedAbruptly) {
-                Bridge.taskFailed(executor);
+    /** Adds the hooks of the JDK type {@code type} (a binary name of {@link #JDK_TYPES} or ThreadPoolExecutor). */
+    static void apply(String binaryName, ClassShape type, WovenMethods woven) {
+        for (ClassShape.Member method : type.methods) {
+            if (method.is(Opcodes.ACC_STATIC)) {
+                continue;
             }
-        }
-    }
-
-    /** Counted when this call is the one that made the task failed: not after a cancel, not twice. */
-    static final class FutureFailedAdvice {
-
-        private FutureFailedAdvice() {
-        }
-
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static boolean enter(@Advice.FieldValue("state") int state) {
-            return state == FUTURE_NEW;
-        }
-
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit(@Advice.Enter boolean wasNew, @Advice.FieldValue("state") int state) {
-            if (wasNew && state == FUTURE_EXCEPTIONAL) {
-                Bridge.taskFailed(null);
-            }
-        }
-    }
-
-    /** A task that was not done, and now holds an exception, threw in this run. */
-    static final class ForkJoinExecAdvice {
-
-        private ForkJoinExecAdvice() {
-        }
-
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static boolean enter(@Advice.FieldValue("status") int status) {
-            return (status & FORK_JOIN_THROWN) == 0;
-        }
-
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit(@Advice.Enter boolean hadNoException, @Advice.FieldValue("status") int status) {
-            if (hadNoException && (status & FORK_JOIN_THROWN) != 0) {
-                Bridge.taskFailed(null);
+            int arguments = Type.getArgumentTypes(method.descriptor).length;
+            switch (binaryName) {
+                case THREAD:
+                    if (method.name.equals("dispatchUncaughtException")
+                            && method.descriptor.equals("(Ljava/lang/Throwable;)V")) {
+                        woven.add(method, UNCAUGHT);
+                    }
+                    break;
+                case PoolInstrumentation.THREAD_POOL_EXECUTOR:
+                    if (method.name.equals("processWorkerExit") && arguments == 2) {
+                        woven.add(method, WORKER_EXIT);
+                    }
+                    break;
+                case FUTURE_TASK:
+                    if (method.name.equals("setException") && arguments == 1) {
+                        woven.add(method, FUTURE_FAILED);
+                    }
+                    break;
+                case FORK_JOIN_TASK:
+                    if (method.name.equals("doExec") && arguments == 0) {
+                        woven.add(method, FORK_JOIN_EXEC);
+                    }
+                    break;
+                default:
+                    break;
             }
         }
     }

@@ -1,8 +1,5 @@
 package dev.pulse.agent.weave;
 
-import net.bytebuddy.description.type.TypeDefinition;
-import net.bytebuddy.description.type.TypeDescription;
-
 /**
  * Recognizes classes that libraries generate to stand in front of an application's own class:
  * Spring's and plain CGLIB subclasses, Byte Buddy and javassist proxies, Hibernate's lazy
@@ -19,41 +16,35 @@ final class GeneratedProxies {
         "$$FastClassByCGLIB$$", "$ByteBuddy$", "$$_jvst", "$HibernateProxy$", "$$_javassist_",
     };
 
-    /** Interfaces that only generated proxies implement. */
+    /** Interfaces that only generated proxies implement (internal names). */
     private static final String[] MARKER_INTERFACES = {
-        "org.springframework.cglib.proxy.Factory", "net.sf.cglib.proxy.Factory",
-        "org.springframework.aop.SpringProxy", "javassist.util.proxy.ProxyObject", "javassist.util.proxy.Proxy",
-        "org.hibernate.proxy.HibernateProxy", "org.hibernate.proxy.ProxyConfiguration",
+        "org/springframework/cglib/proxy/Factory", "net/sf/cglib/proxy/Factory",
+        "org/springframework/aop/SpringProxy", "javassist/util/proxy/ProxyObject", "javassist/util/proxy/Proxy",
+        "org/hibernate/proxy/HibernateProxy", "org/hibernate/proxy/ProxyConfiguration",
     };
 
-    private static final String JDK_PROXY = "java.lang.reflect.Proxy";
+    private static final String JDK_PROXY = "java/lang/reflect/Proxy";
 
     private GeneratedProxies() {
     }
 
-    /** True for a generated proxy class; false when unsure (a class whose super types cannot be read). */
-    static boolean isProxy(TypeDescription type) {
-        String name = type.getName();
+    /** True for a generated proxy class. */
+    static boolean isProxy(ClassShape type) {
+        String name = type.name;
         for (String marker : NAME_MARKERS) {
             if (name.contains(marker)) {
                 return true;
             }
         }
-        try {
-            TypeDescription.Generic superClass = type.getSuperClass();
-            if (superClass != null && JDK_PROXY.equals(superClass.asErasure().getName())) {
-                return true;
-            }
-            for (TypeDefinition implemented : type.getInterfaces()) {
-                String interfaceName = implemented.asErasure().getName();
-                for (String marker : MARKER_INTERFACES) {
-                    if (marker.equals(interfaceName)) {
-                        return true;
-                    }
+        if (JDK_PROXY.equals(type.superName)) {
+            return true;
+        }
+        for (String implemented : type.interfaces) {
+            for (String marker : MARKER_INTERFACES) {
+                if (marker.equals(implemented)) {
+                    return true;
                 }
             }
-        } catch (RuntimeException unreadable) {
-            return false;
         }
         return false;
     }

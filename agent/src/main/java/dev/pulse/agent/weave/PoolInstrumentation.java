@@ -1,29 +1,23 @@
 package dev.pulse.agent.weave;
 
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.isMethod;
-import static net.bytebuddy.matcher.ElementMatchers.isPublic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
-
-import dev.pulse.agent.bridge.Bridge;
 import dev.pulse.agent.pools.ExecutorKind;
 import dev.pulse.agent.pools.JdbcPoolKind;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import net.bytebuddy.asm.AsmVisitorWrapper;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
+import java.util.Map;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
 
 /**
  * Pool discovery: the constructors of the known connection pool classes and of the JDK's
  * executors report each new pool, a connection pool's getConnection() reports it again (so a
- * pool made before the agent was attached is found at its next use), ThreadPoolExecutor's worker constructor reports the thread
- * that will name its executor, reject() counts rejections, and HikariCP's getConnection(timeout)
- * is timed. Every advice suppresses what it throws.
+ * pool made before the agent was attached is found at its next use), ThreadPoolExecutor's worker
+ * constructor reports the thread that will name its executor, reject() counts rejections, and
+ * HikariCP's getConnection(timeout) is timed. Framework executor kinds ({@link ExecutorKind})
+ * likewise: constructors and their per-task method announce the pool, their worker constructor
+ * reports each thread, their reject method counts rejections. Known pools and executors return
+ * at once, without locking or allocating. Every hook swallows what it throws.
  */
 final class PoolInstrumentation {
 
@@ -33,6 +27,22 @@ final class PoolInstrumentation {
     static final String HIKARI_POOL = "com.zaxxer.hikari.pool.HikariPool";
     /** JDK types woven for discovery, which the weaver otherwise leaves alone: the JDK's executors and kinds in java.*. */
     static final List<String> JDK_TYPES = jdkTypes();
+
+    private static final MethodHook EXECUTOR_CREATED = MethodHook.onReturn(
+            MethodHook.Call.bridge("executorCreated", "(Ljava/lang/Object;)V"), MethodHook.Arg.THIS);
+    private static final MethodHook REJECTED = MethodHook.onEnter(
+            MethodHook.Call.bridge("executorRejected", "(Ljava/lang/Object;)V"), MethodHook.Arg.THIS);
+    /** Worker(executor, ...): the outer executor comes first, the worker's thread is its field "thread". */
+    private static final MethodHook WORKER_CREATED = MethodHook.onReturn(
+            MethodHook.Call.bridge("executorThreadCreated", "(Ljava/lang/Object;Ljava/lang/Thread;)V"),
+            MethodHook.Arg.argument(0), MethodHook.Arg.thisField("thread", "Ljava/lang/Thread;"));
+    private static final MethodHook ACQUIRE = MethodHook.around(new MethodHook.Call("java/lang/System", "nanoTime", "()J"),
+            new MethodHook.Arg[0], Type.LONG, 0L,
+            MethodHook.Call.bridge("connectionAcquired", "(Ljava/lang/Object;JLjava/lang/Throwable;)V"),
+            new MethodHook.Arg[] {MethodHook.Arg.THIS, MethodHook.Arg.STATE, MethodHook.Arg.THROWN}, true);
+
+    private final Map<String, List<MethodHook>> constructors = new HashMap<>();
+    private final Map<String, List<Object[]>> workers = new HashMap<>();
 
     private static List<String> jdkTypes() {
         List<String> types = new ArrayList<>(List.of(THREAD_POOL_EXECUTOR, WORKER, FORK_JOIN_POOL));
@@ -46,155 +56,106 @@ final class PoolInstrumentation {
         return List.copyOf(types);
     }
 
-    private PoolInstrumentation() {
-    }
+    private final Map<String, List<Object[]>> byMethod = new HashMap<>();
 
     /** {@code poolClasses}: the connection pool classes, in the order of their kind ids. */
-    static AgentBuilder install(AgentBuilder builder, List<String> poolClasses) {
+    PoolInstrumentation(List<String> poolClasses) {
         for (int kind = 0; kind < poolClasses.size(); kind++) {
-            Advice created = Advice.withCustomMapping().bind(PoolKind.class, kind).to(PoolCreatedAdvice.class);
-            builder = builder.type(named(poolClasses.get(kind)))
-                    .transform((b, type, loader, module, domain) -> b.visit(created.on(isConstructor())));
-            Advice used = Advice.withCustomMapping().bind(PoolKind.class, kind).to(PoolUsedAdvice.class);
-            builder = builder.type(named(JdbcPoolKind.ALL.get(kind).connectionClassName()))
-                    .transform((b, type, loader, module, domain) -> b.visit(
-                            used.on(isMethod().and(isPublic()).and(named("getConnection")))));
+            MethodHook created = MethodHook.onReturn(MethodHook.Call.bridge("poolCreated", "(ILjava/lang/Object;)V"),
+                    MethodHook.Arg.constant(kind), MethodHook.Arg.THIS);
+            constructor(poolClasses.get(kind), created);
+            MethodHook used = MethodHook.onEnter(MethodHook.Call.bridge("poolCreated", "(ILjava/lang/Object;)V"),
+                    MethodHook.Arg.constant(kind), MethodHook.Arg.THIS);
+            publicMethod(JdbcPoolKind.ALL.get(kind).connectionClassName(), "getConnection", -1, used);
         }
-        for (int kind = 0; kind < ExecutorKind.ALL.size(); kind++) {
-            builder = installKind(builder, kind, ExecutorKind.ALL.get(kind));
+        for (int id = 0; id < ExecutorKind.ALL.size(); id++) {
+            ExecutorKind kind = ExecutorKind.ALL.get(id);
+            MethodHook created = MethodHook.onReturn(
+                    MethodHook.Call.bridge("executorOfKindCreated", "(ILjava/lang/Object;)V"),
+                    MethodHook.Arg.constant(id), MethodHook.Arg.THIS);
+            constructor(kind.className(), created);
+            if (kind.usedMethodName() != null) {
+                publicMethod(kind.className(), kind.usedMethodName(), -1, created);
+            }
+            if (kind.rejectMethodName() != null) {
+                anyMethod(kind.className(), kind.rejectMethodName(), 1, REJECTED);
+            }
+            if (kind.workerClassName() != null) {
+                workers.computeIfAbsent(kind.workerClassName(), key -> new ArrayList<>())
+                        .add(new Object[] {kind.className().replace('.', '/'), WORKER_CREATED});
+            }
         }
-        return builder
-                .type(named(HIKARI_POOL))
-                .transform((b, type, loader, module, domain) -> b.visit(
-                        Advice.to(AcquireAdvice.class).on(named("getConnection").and(takesArguments(long.class)))))
-                .type(named(THREAD_POOL_EXECUTOR))
-                .transform((b, type, loader, module, domain) -> b
-                        .visit(Advice.to(ExecutorCreatedAdvice.class).on(isConstructor()))
-                        .visit(Advice.to(RejectAdvice.class).on(named("reject").and(takesArguments(1)))))
-                .type(named(WORKER))
-                .transform((b, type, loader, module, domain) -> b.visit(
-                        Advice.to(WorkerAdvice.class).on(isConstructor().and(takesArguments(2)))))
-                .type(named(FORK_JOIN_POOL))
-                .transform((b, type, loader, module, domain) -> b.visit(
-                        Advice.to(ExecutorCreatedAdvice.class).on(isConstructor())));
+        anyMethod(HIKARI_POOL, "getConnection", -2, ACQUIRE);
+        constructor(THREAD_POOL_EXECUTOR, EXECUTOR_CREATED);
+        anyMethod(THREAD_POOL_EXECUTOR, "reject", 1, REJECTED);
+        workers.computeIfAbsent(WORKER, key -> new ArrayList<>()).add(new Object[] {null, WORKER_CREATED});
+        constructor(FORK_JOIN_POOL, EXECUTOR_CREATED);
     }
 
-    /**
-     * A framework executor kind: its constructors and its per-task method announce the pool, its
-     * worker constructor reports each thread, its reject method counts rejections.
-     */
-    private static AgentBuilder installKind(AgentBuilder builder, int id, ExecutorKind kind) {
-        Advice created = Advice.withCustomMapping().bind(ExecutorKindId.class, id).to(KindCreatedAdvice.class);
-        ElementMatcher.Junction<MethodDescription> methods = isConstructor();
-        if (kind.usedMethodName() != null) {
-            methods = methods.or(isMethod().and(isPublic()).and(named(kind.usedMethodName())));
-        }
-        AsmVisitorWrapper announce = created.on(methods);
-        AsmVisitorWrapper reject = kind.rejectMethodName() == null ? null
-                : Advice.to(RejectAdvice.class).on(isMethod().and(named(kind.rejectMethodName())).and(takesArguments(1)));
-        builder = builder.type(named(kind.className()))
-                .transform((b, type, loader, module, domain) -> reject == null ? b.visit(announce)
-                        : b.visit(announce).visit(reject));
-        if (kind.workerClassName() != null) {
-            builder = builder.type(named(kind.workerClassName()))
-                    .transform((b, type, loader, module, domain) -> b.visit(Advice.to(WorkerAdvice.class).on(
-                            isConstructor().and(takesArgument(0, named(kind.className()))))));
-        }
-        return builder;
+    private void constructor(String type, MethodHook hook) {
+        constructors.computeIfAbsent(type, key -> new ArrayList<>()).add(hook);
     }
 
-    /** The id of a framework executor kind, bound into its advice. */
-    @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
-    @interface ExecutorKindId {
+    /** {@code arguments}: -1 any number, -2 exactly one long. */
+    private void publicMethod(String type, String name, int arguments, MethodHook hook) {
+        byMethod.computeIfAbsent(type, key -> new ArrayList<>()).add(new Object[] {name, arguments, hook, true});
     }
 
-    /** Known executors return at once, without locking or allocating. */
-    static final class KindCreatedAdvice {
-
-        private KindCreatedAdvice() {
-        }
-
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit(@ExecutorKindId int kind, @Advice.This Object executor) {
-            Bridge.executorOfKindCreated(kind, executor);
-        }
+    private void anyMethod(String type, String name, int arguments, MethodHook hook) {
+        byMethod.computeIfAbsent(type, key -> new ArrayList<>()).add(new Object[] {name, arguments, hook, false});
     }
 
-    /** The kind id of a connection pool class, bound into its constructor advice. */
-    @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
-    @interface PoolKind {
+    /** The binary names of every class this weaves. */
+    List<String> typeNames() {
+        List<String> names = new ArrayList<>(constructors.keySet());
+        names.addAll(byMethod.keySet());
+        names.addAll(workers.keySet());
+        return names;
     }
 
-    static final class PoolCreatedAdvice {
-
-        private PoolCreatedAdvice() {
+    /** Adds the hooks of {@code type}, whose binary name is {@code binaryName}. */
+    void apply(String binaryName, ClassShape type, WovenMethods woven) {
+        List<MethodHook> onConstructors = constructors.get(binaryName);
+        List<Object[]> onMethods = byMethod.get(binaryName);
+        List<Object[]> onWorkers = workers.get(binaryName);
+        if (onConstructors == null && onMethods == null && onWorkers == null) {
+            return;
         }
-
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit(@PoolKind int kind, @Advice.This Object pool) {
-            Bridge.poolCreated(kind, pool);
-        }
-    }
-
-    /** Known pools return at once, without locking or allocating. */
-    static final class PoolUsedAdvice {
-
-        private PoolUsedAdvice() {
-        }
-
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@PoolKind int kind, @Advice.This Object pool) {
-            Bridge.poolCreated(kind, pool);
+        for (ClassShape.Member method : type.methods) {
+            if (method.isConstructor()) {
+                if (onConstructors != null) {
+                    onConstructors.forEach(hook -> woven.add(method, hook));
+                }
+                if (onWorkers != null) {
+                    Type[] arguments = Type.getArgumentTypes(method.descriptor);
+                    for (Object[] worker : onWorkers) {
+                        String outer = (String) worker[0];
+                        boolean matches = outer == null ? arguments.length == 2
+                                : arguments.length > 0 && arguments[0].getSort() == Type.OBJECT
+                                        && arguments[0].getInternalName().equals(outer);
+                        if (matches) {
+                            woven.add(method, (MethodHook) worker[1]);
+                        }
+                    }
+                }
+            } else if (onMethods != null && method.isMethod() && !method.is(Opcodes.ACC_STATIC)) {
+                for (Object[] wanted : onMethods) {
+                    if (method.name.equals(wanted[0]) && arguments(method.descriptor, (Integer) wanted[1])
+                            && (!(Boolean) wanted[3] || method.is(Opcodes.ACC_PUBLIC))) {
+                        woven.add(method, (MethodHook) wanted[2]);
+                    }
+                }
+            }
         }
     }
 
-    static final class ExecutorCreatedAdvice {
-
-        private ExecutorCreatedAdvice() {
+    private static boolean arguments(String descriptor, int wanted) {
+        if (wanted == -1) {
+            return true;
         }
-
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit(@Advice.This Object executor) {
-            Bridge.executorCreated(executor);
+        if (wanted == -2) {
+            return descriptor.startsWith("(J)");
         }
-    }
-
-    /** ThreadPoolExecutor.Worker(ThreadPoolExecutor outer, Runnable firstTask): the outer executor comes first. */
-    static final class WorkerAdvice {
-
-        private WorkerAdvice() {
-        }
-
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit(@Advice.Argument(0) Object executor, @Advice.FieldValue("thread") Thread thread) {
-            Bridge.executorThreadCreated(executor, thread);
-        }
-    }
-
-    static final class RejectAdvice {
-
-        private RejectAdvice() {
-        }
-
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Object executor) {
-            Bridge.executorRejected(executor);
-        }
-    }
-
-    static final class AcquireAdvice {
-
-        private AcquireAdvice() {
-        }
-
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static long enter() {
-            return System.nanoTime();
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object pool, @Advice.Enter long start, @Advice.Thrown Throwable thrown) {
-            Bridge.connectionAcquired(pool, start, thrown);
-        }
+        return Type.getArgumentTypes(descriptor).length == wanted;
     }
 }

@@ -1,18 +1,6 @@
 package dev.pulse.agent.weave;
 
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.isTypeInitializer;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-
-import dev.pulse.agent.bridge.Bridge;
 import dev.pulse.agent.config.QueueConfig;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.asm.AsmVisitorWrapper;
-import net.bytebuddy.description.field.FieldDescription;
-import net.bytebuddy.description.field.FieldList;
-import net.bytebuddy.description.type.TypeDefinition;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * Lets the sampler find the object that holds a configured queue field: for an instance field,
@@ -21,73 +9,68 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 final class QueueHolderInstrumentation {
 
+    private final int sourceId;
     private final QueueConfig queue;
-    private final AsmVisitorWrapper instanceAdvice;
-    private final AsmVisitorWrapper staticAdvice;
+    private final String internalName;
+    private final MethodHook instanceHook;
+    private final MethodHook staticHook;
 
     QueueHolderInstrumentation(int sourceId, QueueConfig queue) {
+        this.sourceId = sourceId;
         this.queue = queue;
-        Advice.WithCustomMapping mapping = Advice.withCustomMapping().bind(SourceId.class, sourceId);
-        this.instanceAdvice = mapping.to(ConstructorAdvice.class).on(isConstructor());
-        this.staticAdvice = mapping.to(TypeInitializerAdvice.class).on(isTypeInitializer());
+        this.internalName = queue.className().replace('.', '/');
+        MethodHook.Arg source = MethodHook.Arg.constant(sourceId);
+        this.instanceHook = MethodHook.onReturn(MethodHook.Call.bridge("instanceCreated", "(ILjava/lang/Object;)V"),
+                source, MethodHook.Arg.THIS);
+        this.staticHook = MethodHook.onReturn(MethodHook.Call.bridge("classInitialized", "(ILjava/lang/Class;)V"),
+                source, MethodHook.Arg.CLASS);
     }
 
-    ElementMatcher<TypeDescription> types() {
-        return named(queue.className());
+    int sourceId() {
+        return sourceId;
     }
 
     QueueConfig queue() {
         return queue;
     }
 
-    /** The advice for this type, or null when the type (and its superclasses) lack the field. */
-    AsmVisitorWrapper adviceFor(TypeDescription type) {
-        FieldDescription field = findField(type, queue.field());
-        if (field == null) {
-            return null;
-        }
-        return field.isStatic() ? staticAdvice : instanceAdvice;
+    /** The internal name of the holder class. */
+    String internalName() {
+        return internalName;
     }
 
-    /** True for a class (being loaded) whose configured field is static but that has no static initializer. */
-    boolean needsTypeInitializer(TypeDescription type) {
-        if (type.isInterface() || !type.getName().equals(queue.className())) {
+    /**
+     * Adds the hooks for the holder class {@code type}. Returns false when neither the class nor
+     * its superclasses declare the field. A static field in a class without a static initializer
+     * asks for one ({@link WovenMethods#addedInitializer}) when {@code mayAddInitializer}: the
+     * class is being loaded, or was given one when it was.
+     */
+    boolean apply(ClassShape type, ClassLoader loader, SuperTypes superTypes, WovenMethods woven,
+            boolean mayAddInitializer) {
+        Boolean isStatic = superTypes.fieldIsStatic(loader, type, queue.field());
+        if (isStatic == null) {
             return false;
         }
-        FieldList<?> declared = type.getDeclaredFields().filter(named(queue.field()));
-        return !declared.isEmpty() && declared.getOnly().isStatic()
-                && type.getDeclaredMethods().filter(isTypeInitializer()).isEmpty();
-    }
-
-    static FieldDescription findField(TypeDescription type, String name) {
-        for (TypeDefinition current = type; current != null; current = current.getSuperClass()) {
-            FieldList<?> fields = current.getDeclaredFields().filter(named(name));
-            if (!fields.isEmpty()) {
-                return fields.getOnly();
+        boolean hasInitializer = false;
+        for (ClassShape.Member method : type.methods) {
+            if (isStatic && method.name.equals("<clinit>")) {
+                hasInitializer = true;
+                woven.add(method, staticHook);
+            } else if (!isStatic && method.isConstructor()) {
+                woven.add(method, instanceHook);
             }
         }
-        return null;
+        if (isStatic && !hasInitializer && !type.isInterface() && type.field(queue.field()) != null
+                && mayAddInitializer) {
+            woven.addedInitializer = sourceId;
+        }
+        return true;
     }
 
-    static final class ConstructorAdvice {
-
-        private ConstructorAdvice() {
-        }
-
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit(@SourceId int source, @Advice.This Object self) {
-            Bridge.instanceCreated(source, self);
-        }
-    }
-
-    static final class TypeInitializerAdvice {
-
-        private TypeInitializerAdvice() {
-        }
-
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit(@SourceId int source, @Advice.Origin Class<?> type) {
-            Bridge.classInitialized(source, type);
-        }
+    /** True for a class whose configured field is declared static here and that has no static initializer. */
+    static boolean needsInitializer(ClassShape type, String field) {
+        ClassShape.Member declared = type.field(field);
+        return declared != null && declared.is(net.bytebuddy.jar.asm.Opcodes.ACC_STATIC) && !type.isInterface()
+                && !type.declaresMethod("<clinit>");
     }
 }

@@ -11,8 +11,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntConsumer;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.jar.asm.Opcodes;
 
 /**
  * What each timer has woven so far. The first woven method of a timer is reported (its metrics
@@ -65,20 +64,20 @@ final class TimerCoverage implements SampleSource, SampleTask {
     }
 
     /** A class the timer's class pattern names has no method its method patterns match. */
-    void unmatched(int timer, TypeDescription type) {
+    void unmatched(int timer, ClassShape type) {
         if (isWoven(timer) || unmatched.get(timer) != null) {
             return;
         }
         Set<String> names = new LinkedHashSet<>();
-        for (MethodDescription method : type.getDeclaredMethods()) {
-            if (method.isMethod() && !method.isSynthetic() && !method.isBridge()) {
-                names.add(method.getName());
+        for (ClassShape.Member method : type.methods) {
+            if (method.isMethod() && !method.is(Opcodes.ACC_SYNTHETIC | Opcodes.ACC_BRIDGE)) {
+                names.add(method.name);
             }
         }
         String listed = names.isEmpty() ? "none" : String.join(", ", names.stream().limit(MAX_LISTED_METHODS)
                 .toArray(String[]::new)) + (names.size() > MAX_LISTED_METHODS ? ", ..." : "");
         seenAt.set(timer, System.nanoTime());
-        unmatched.compareAndSet(timer, null, type.getName() + " (" + (type.isInterface() ? "an interface" : "a class")
+        unmatched.compareAndSet(timer, null, type.className() + " (" + (type.isInterface() ? "an interface" : "a class")
                 + ") has no concrete method matching \"" + String.join(",", methodTexts(timer)) + "\"; its methods: "
                 + listed);
     }

@@ -7,14 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.dynamic.loading.ClassLoadingStrategy;
-import net.bytebuddy.matcher.ElementMatchers;
 import org.junit.jupiter.api.Test;
 
 /**
- * The loadClass advice woven into a loader that delegates only {@code java.*}, without an agent.
+ * The loadClass hook woven into a loader that delegates only {@code java.*}, without an agent.
  * This JVM has no bridge in its bootstrap loader, so every name reaches the loader's own logic:
  * these tests show that the advice changes nothing for other names and never throws. That it
  * answers the bridge's names is shown by {@code IsolatedClassLoadersIT} in a real agent.
@@ -48,28 +44,43 @@ class ClassLoaderInstrumentationTest {
     }
 
     @Test
-    void bothLoadClassMethodsAreMatched() {
+    void bothLoadClassMethodsAreMatched() throws Exception {
         List<String> matched = new ArrayList<>();
-        for (var method : net.bytebuddy.description.type.TypeDescription.ForLoadedType.of(ClassLoader.class)
-                .getDeclaredMethods().filter(ElementMatchers.named("loadClass"))) {
-            if (ClassLoaderInstrumentation.LOAD_CLASS.matches(method)) {
-                matched.add(method.toString());
+        for (ClassShape.Member method : ClassShape.read(
+                ClassLoader.getSystemResourceAsStream("java/lang/ClassLoader.class").readAllBytes()).methods) {
+            if (ClassLoaderInstrumentation.isLoadClass(method)) {
+                matched.add(method.key());
             }
         }
         assertEquals(2, matched.size(), matched.toString());
-        assertTrue(matched.stream().allMatch(m -> m.contains("java.lang.String")), matched.toString());
+        assertTrue(matched.stream().allMatch(m -> m.startsWith("loadClass(Ljava/lang/String;")), matched.toString());
+    }
+
+    @Test
+    void aLoaderIsFoundByItsSuperclassOnlyWhenItDeclaresLoadClass() throws Exception {
+        WovenMethods woven = new WovenMethods();
+        ClassLoaderInstrumentation.apply(WeaveSupport.shape(JavaOnly.class), getClass().getClassLoader(),
+                new SuperTypes(), woven);
+        assertEquals(java.util.Set.of("loadClass(Ljava/lang/String;Z)Ljava/lang/Class;"), woven.byMethod.keySet());
+        WovenMethods none = new WovenMethods();
+        ClassLoaderInstrumentation.apply(WeaveSupport.shape(NotALoader.class), getClass().getClassLoader(),
+                new SuperTypes(), none);
+        assertTrue(none.isEmpty());
+    }
+
+    /** Declares a loadClass of the same shape, but is no class loader. */
+    public static class NotALoader {
+        protected Class<?> loadClass(String name, boolean resolve) {
+            return null;
+        }
     }
 
     /** A copy of {@link JavaOnly} with the advice woven in, defined in a loader of its own. */
     private static ClassLoader woven() throws Exception {
-        Class<?> type = new ByteBuddy()
-                .redefine(JavaOnly.class)
-                .visit(Advice.to(ClassLoaderInstrumentation.LoadClassAdvice.class)
-                        .on(ClassLoaderInstrumentation.LOAD_CLASS))
-                .make()
-                .load(new ClassLoader(null) {
-                }, ClassLoadingStrategy.Default.CHILD_FIRST)
-                .getLoaded();
+        WovenMethods woven = new WovenMethods();
+        ClassLoaderInstrumentation.apply(WeaveSupport.shape(JavaOnly.class),
+                ClassLoaderInstrumentationTest.class.getClassLoader(), new SuperTypes(), woven);
+        Class<?> type = WeaveSupport.load(JavaOnly.class, woven);
         return (ClassLoader) type.getConstructor().newInstance();
     }
 

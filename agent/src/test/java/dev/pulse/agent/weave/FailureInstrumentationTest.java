@@ -1,22 +1,18 @@
 package dev.pulse.agent.weave;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.pulse.agent.weave.TimerInstrumentationTest.RecordingHooks;
 import java.util.ArrayList;
 import java.util.List;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.dynamic.loading.ClassLoadingStrategy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The failure advice woven into stand-ins shaped like the JDK methods it is woven into (same
+ * The failure hooks woven into stand-ins shaped like the JDK methods it is woven into (same
  * names, arguments and fields), without an agent: redefined and loaded child-first.
  */
 class FailureInstrumentationTest {
@@ -37,7 +33,7 @@ class FailureInstrumentationTest {
 
     @Test
     void aDyingThreadIsReportedBeforeItsHandlerRunsWhichRunsAsBefore() throws Exception {
-        Dying dying = (Dying) weave(DyingThread.class, FailureInstrumentation.UncaughtAdvice.class,
+        Dying dying = (Dying) weave(DyingThread.class, FailureInstrumentation.UNCAUGHT,
                 "dispatchUncaughtException");
         ((Thread) dying).setName("order-consumer");
         IllegalStateException uncaught = new IllegalStateException("lost");
@@ -52,7 +48,7 @@ class FailureInstrumentationTest {
 
     @Test
     void aWorkerLeavingAbruptlyCountsOneFailedTaskOfItsExecutor() throws Exception {
-        WorkerExits executor = (WorkerExits) weave(Executor.class, FailureInstrumentation.WorkerExitAdvice.class,
+        WorkerExits executor = (WorkerExits) weave(Executor.class, FailureInstrumentation.WORKER_EXIT,
                 "processWorkerExit");
         executor.processWorkerExit(new Object(), false);
         executor.processWorkerExit(new Object(), true);
@@ -62,12 +58,12 @@ class FailureInstrumentationTest {
 
     @Test
     void aFutureIsCountedOnlyWhenThisCallMadeItFailed() throws Exception {
-        Failing failing = (Failing) weave(Future.class, FailureInstrumentation.FutureFailedAdvice.class, "setException");
+        Failing failing = (Failing) weave(Future.class, FailureInstrumentation.FUTURE_FAILED, "setException");
         failing.setException(new IllegalStateException());
         assertEquals(List.of("failed current"), HOOKS.calls);
         failing.setException(new IllegalStateException());
         assertEquals(1, HOOKS.calls.size(), "already failed: not again");
-        Failing cancelled = (Failing) weave(Future.class, FailureInstrumentation.FutureFailedAdvice.class,
+        Failing cancelled = (Failing) weave(Future.class, FailureInstrumentation.FUTURE_FAILED,
                 "setException");
         cancelled.state(4);
         cancelled.setException(new IllegalStateException());
@@ -76,7 +72,7 @@ class FailureInstrumentationTest {
 
     @Test
     void aForkJoinTaskIsCountedWhenItsRunLeavesItHoldingAnException() throws Exception {
-        Executing task = (Executing) weave(ForkJoinTask.class, FailureInstrumentation.ForkJoinExecAdvice.class,
+        Executing task = (Executing) weave(ForkJoinTask.class, FailureInstrumentation.FORK_JOIN_EXEC,
                 "doExec");
         task.doExec();
         assertEquals(List.of(), HOOKS.calls, "a run that completes normally");
@@ -91,15 +87,14 @@ class FailureInstrumentationTest {
         assertEquals(FailureInstrumentation.FORK_JOIN_THROWN, task.doExec(), "a fault in the agent changes nothing");
     }
 
-    private static Object weave(Class<?> type, Class<?> advice, String method) throws Exception {
-        return new ByteBuddy()
-                .redefine(type)
-                .visit(Advice.to(advice).on(named(method)))
-                .make()
-                .load(FailureInstrumentationTest.class.getClassLoader(), ClassLoadingStrategy.Default.CHILD_FIRST)
-                .getLoaded()
-                .getDeclaredConstructor()
-                .newInstance();
+    private static Object weave(Class<?> type, MethodHook hook, String method) throws Exception {
+        WovenMethods woven = new WovenMethods();
+        for (ClassShape.Member member : WeaveSupport.shape(type).methods) {
+            if (member.name.equals(method)) {
+                woven.add(member, hook);
+            }
+        }
+        return WeaveSupport.load(type, woven).getDeclaredConstructor().newInstance();
     }
 
     /** The stand-ins are loaded child-first, so the test sees them through these interfaces. */

@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.Properties;
 import java.util.function.Supplier;
 import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.loading.ClassLoadingStrategy;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -111,9 +109,9 @@ class TimerInstrumentationTest {
     }
 
     @Test
-    void typePatterns() {
-        TypeDescription service = TypeDescription.ForLoadedType.of(Service.class);
-        TypeDescription base = TypeDescription.ForLoadedType.of(Base.class);
+    void typePatterns() throws Exception {
+        ClassShape service = WeaveSupport.shape(Service.class);
+        ClassShape base = WeaveSupport.shape(Base.class);
         String name = Service.class.getName();
         String outer = TimerInstrumentationTest.class.getName();
         assertTrue(matches(name + "#x", service));
@@ -138,37 +136,37 @@ class TimerInstrumentationTest {
     }
 
     @Test
-    void generatedProxiesAreRecognizedByTheirSuperclassMarkerInterfacesOrNames() {
-        Class<?> jdkProxy = java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {Supplier.class}, (proxy, method, args) -> null).getClass();
-        assertTrue(GeneratedProxies.isProxy(TypeDescription.ForLoadedType.of(jdkProxy)));
-        assertTrue(!GeneratedProxies.isProxy(TypeDescription.ForLoadedType.of(Service.class)));
-        assertTrue(GeneratedProxies.isProxy(new ByteBuddy().subclass(Object.class)
-                .name("shop.ReportService$$SpringCGLIB$$0").make().getTypeDescription()));
-        assertTrue(GeneratedProxies.isProxy(new ByteBuddy().subclass(Service.class)
-                .name("shop.ReportService$HibernateProxy$x1").make().getTypeDescription()));
-        assertTrue(!matches("shop.*#x", new ByteBuddy().subclass(Object.class)
-                .name("shop.ReportService$$EnhancerByCGLIB$$1").make().getTypeDescription()));
-        assertTrue(matches("shop.*#x", new ByteBuddy().subclass(Object.class)
-                .name("shop.ReportService").make().getTypeDescription()));
+    void generatedProxiesAreRecognizedByTheirSuperclassMarkerInterfacesOrNames() throws Exception {
+        assertTrue(GeneratedProxies.isProxy(ClassShape.read(new ByteBuddy().subclass(java.lang.reflect.Proxy.class)
+                .implement(Supplier.class).name("com.sun.proxy.$Proxy7").make().getBytes())));
+        assertTrue(!GeneratedProxies.isProxy(WeaveSupport.shape(Service.class)));
+        assertTrue(GeneratedProxies.isProxy(ClassShape.read(new ByteBuddy().subclass(Object.class)
+                .name("shop.ReportService$$SpringCGLIB$$0").make().getBytes())));
+        assertTrue(GeneratedProxies.isProxy(ClassShape.read(new ByteBuddy().subclass(Service.class)
+                .name("shop.ReportService$HibernateProxy$x1").make().getBytes())));
+        assertTrue(!matches("shop.*#x", ClassShape.read(new ByteBuddy().subclass(Object.class)
+                .name("shop.ReportService$$EnhancerByCGLIB$$1").make().getBytes())));
+        assertTrue(matches("shop.*#x", ClassShape.read(new ByteBuddy().subclass(Object.class)
+                .name("shop.ReportService").make().getBytes())));
     }
 
     @Test
-    void interfacesAreMatchedForTheirDefaultAndStaticMethods() {
-        TypeDescription supplier = TypeDescription.ForLoadedType.of(Handler.class);
+    void interfacesAreMatchedForTheirDefaultAndStaticMethods() throws Exception {
+        ClassShape supplier = WeaveSupport.shape(Handler.class);
         assertTrue(matches(Handler.class.getName() + "#checksum", supplier));
         assertTrue(matches(Handler.class.getName() + "+#handle", supplier));
         TimerInstrumentation timer = new TimerInstrumentation(0, timer(Handler.class.getName() + "#handle,checksum,name"));
-        assertEquals(2, timer.matchedMethods(supplier).size(), "default and static; never the abstract one");
+        assertEquals(2, supplier.methods.stream().filter(timer::times).count(), "default and static; never the abstract one");
     }
 
     @Test
-    void methodsTooLargeToTakeTheAdviceAreFoundInTheClassFile() throws Exception {
-        byte[] file = net.bytebuddy.dynamic.ClassFileLocator.ForClassLoader.read(Service.class);
-        java.util.Map<String, Integer> all = ClassFiles.methodsLargerThan(file, 0);
-        assertTrue(all.containsKey("work(Ljava/lang/String;)Ljava/lang/String;"), all::toString);
-        assertTrue(all.containsKey("<init>()V"), all::toString);
-        assertTrue(ClassFiles.methodsLargerThan(file, ClassFiles.MAX_WOVEN_CODE_BYTES).isEmpty());
+    void eachMethodsCodeLengthAndLocalsAreReadFromTheClassFile() throws Exception {
+        ClassShape shape = WeaveSupport.shape(Service.class);
+        ClassShape.Member work = shape.methods.stream()
+                .filter(method -> method.key().equals("work(Ljava/lang/String;)Ljava/lang/String;")).findFirst().get();
+        assertTrue(work.codeLength > 0 && work.codeLength < 100, () -> String.valueOf(work.codeLength));
+        assertEquals(2, work.maxLocals);
+        assertTrue(shape.methods.stream().allMatch(method -> method.codeLength <= Weaver.MAX_WOVEN_CODE_BYTES));
     }
 
     public interface Handler {
@@ -183,20 +181,21 @@ class TimerInstrumentationTest {
         }
     }
 
-    private static boolean matches(String value, TypeDescription type) {
-        return TimerInstrumentation.typeMatcher(timer(value).type())
-                .matches(type, TimerInstrumentationTest.class.getClassLoader(), null, null, null);
+    private static boolean matches(String value, ClassShape type) {
+        TimerInstrumentation timer = new TimerInstrumentation(0, timer(value));
+        return timer.mayMatchName(type.className())
+                && timer.typeMatches(type, TimerInstrumentationTest.class.getClassLoader(), new SuperTypes());
     }
 
     private static Object weave(String methods, int timerId) throws Exception {
         TimerInstrumentation timer = new TimerInstrumentation(timerId, timer(Service.class.getName() + "#" + methods));
-        Class<?> woven = new ByteBuddy()
-                .redefine(Service.class)
-                .visit(timer.advice())
-                .make()
-                .load(TimerInstrumentationTest.class.getClassLoader(), ClassLoadingStrategy.Default.CHILD_FIRST)
-                .getLoaded();
-        return woven.getConstructor().newInstance();
+        WovenMethods woven = new WovenMethods();
+        for (ClassShape.Member method : WeaveSupport.shape(Service.class).methods) {
+            if (timer.times(method)) {
+                woven.add(method, timer.hookFor(method));
+            }
+        }
+        return WeaveSupport.load(Service.class, woven).getConstructor().newInstance();
     }
 
     private static TimerConfig timer(String value) {
