@@ -49,7 +49,7 @@ final class HookWeaver extends ClassVisitor {
         for (int i = 0; i < count; i++) {
             int base = method.maxLocals + MethodHook.SLOTS * (count - 1 - i);
             visitor = new HookedMethod(api, visitor, shape.version, shape.name, access, descriptor, base,
-                    hooks.get(count - 1 - i));
+                    hooks.get(i));
         }
         return visitor;
     }

@@ -16,6 +16,21 @@ final class WeaveSupport {
         }
     }
 
+    /** {@code classFile} with {@code hook} on every method named {@code method}, read and written as the agent does. */
+    static byte[] weave(byte[] classFile, String method, MethodHook... hooks) {
+        ClassReader reader = new ClassReader(classFile);
+        ClassShape shape = ClassShape.read(reader);
+        WovenMethods woven = new WovenMethods();
+        for (ClassShape.Member member : shape.methods) {
+            if (member.name.equals(method)) {
+                for (MethodHook hook : hooks) {
+                    woven.add(member, hook);
+                }
+            }
+        }
+        return Weaver.rewrite(reader, shape, woven);
+    }
+
     static ClassShape shape(Class<?> type) throws IOException {
         return ClassShape.read(classFile(type));
     }
@@ -29,8 +44,13 @@ final class WeaveSupport {
     }
 
     static Class<?> define(Class<?> type, byte[] bytes) {
+        return define(type.getName(), bytes, type.getClassLoader());
+    }
+
+    /** Defines {@code name} from {@code bytes} in a new loader under {@code parent}. */
+    static Class<?> define(String name, byte[] bytes, ClassLoader parent) {
         try {
-            return new ChildFirst(type, bytes).loadClass(type.getName());
+            return new ChildFirst(name, bytes, parent).loadClass(name);
         } catch (ClassNotFoundException e) {
             throw new AssertionError(e);
         }
@@ -40,9 +60,9 @@ final class WeaveSupport {
         private final String name;
         private final byte[] bytes;
 
-        ChildFirst(Class<?> type, byte[] bytes) {
-            super(type.getClassLoader());
-            this.name = type.getName();
+        ChildFirst(String name, byte[] bytes, ClassLoader parent) {
+            super(parent);
+            this.name = name;
             this.bytes = bytes;
         }
 
