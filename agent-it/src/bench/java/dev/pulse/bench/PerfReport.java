@@ -187,11 +187,21 @@ public final class PerfReport {
         Path pulseJvm = write("jvm.properties", concat(core, "pulse.jvm=true", "pulse.history.duration=0"));
         Path pulseHistory = write("history.properties", concat(core, "pulse.jvm=false"));
         Path pulseDefaults = write("defaults.properties", concat(core));
+        // Every feature: the endpoint on a loopback port, and the three outputs, the two servers
+        // being loopback ports nobody listens on (each output's thread starts and fails once).
+        Path textfiles = Files.createTempDirectory("pulse-bench-textfile");
+        int closed = freePort();
+        Path pulseAll = write("all.properties", "pulse.service=startup",
+                "pulse.http.host=127.0.0.1", "pulse.http.port=" + freePort(),
+                "pulse.timer.work=dev.pulse.bench.TrivialMain#work",
+                "pulse.influx.url=http://127.0.0.1:" + closed, "pulse.influx.db=bench",
+                "pulse.textfile.path=" + textfiles.resolve("pulse.prom"),
+                "pulse.pushgateway.url=http://127.0.0.1:" + closed);
         List<String> labels = new ArrayList<>(List.of("no agent", "Pulse: pools, 1 timer", "Pulse: + JVM metrics",
-                "Pulse: + history", "Pulse: defaults (+ both)"));
+                "Pulse: + history", "Pulse: defaults (+ both)", "Pulse: + endpoint, 3 outputs"));
         List<List<String>> commands = new ArrayList<>(List.of(trivial(null), trivial("-javaagent:" + agent + "=" + pulseCore),
                 trivial("-javaagent:" + agent + "=" + pulseJvm), trivial("-javaagent:" + agent + "=" + pulseHistory),
-                trivial("-javaagent:" + agent + "=" + pulseDefaults)));
+                trivial("-javaagent:" + agent + "=" + pulseDefaults), trivial("-javaagent:" + agent + "=" + pulseAll)));
         if (before != null) {
             labels.add("before: pools, 1 timer");
             commands.add(trivial("-javaagent:" + before + "=" + pulseCore));
@@ -240,7 +250,7 @@ public final class PerfReport {
         report.addAll(table);
         if (jmxExporter != null) {
             int jmx = variants - 1;
-            for (int v : new int[] {1, 4}) {
+            for (int v : new int[] {1, 4, 5}) {
                 double added = median[v][0] - median[0][0];
                 double jmxAdded = median[jmx][0] - median[0][0];
                 line("added start-up vs JMX exporter's", ms(added / 1e6), ms(jmxAdded / 1e6), ratio(added / jmxAdded),
