@@ -187,21 +187,27 @@ public final class PerfReport {
         Path pulseJvm = write("jvm.properties", concat(core, "pulse.jvm=true", "pulse.history.duration=0"));
         Path pulseHistory = write("history.properties", concat(core, "pulse.jvm=false"));
         Path pulseDefaults = write("defaults.properties", concat(core));
-        // Every feature: the endpoint on a loopback port, and the three outputs, the two servers
-        // being loopback ports nobody listens on (each output's thread starts and fails once).
+        // The endpoint on a loopback port, and the three outputs, their two servers being loopback
+        // ports nobody listens on (each output's thread starts, and its last write at exit fails once).
         Path textfiles = Files.createTempDirectory("pulse-bench-textfile");
         int closed = freePort();
-        Path pulseAll = write("all.properties", "pulse.service=startup",
-                "pulse.http.host=127.0.0.1", "pulse.http.port=" + freePort(),
-                "pulse.timer.work=dev.pulse.bench.TrivialMain#work",
-                "pulse.influx.url=http://127.0.0.1:" + closed, "pulse.influx.db=bench",
+        List<String> endpoint = List.of("pulse.http.host=127.0.0.1", "pulse.http.port=" + freePort());
+        List<String> outputs = List.of("pulse.influx.url=http://127.0.0.1:" + closed, "pulse.influx.db=bench",
                 "pulse.textfile.path=" + textfiles.resolve("pulse.prom"),
                 "pulse.pushgateway.url=http://127.0.0.1:" + closed);
+        List<String> named = List.of("pulse.service=startup", "pulse.timer.work=dev.pulse.bench.TrivialMain#work");
+        Path pulseEndpoint = write("endpoint.properties", joined(named, endpoint,
+                List.of("pulse.jvm=false", "pulse.history.duration=0")));
+        Path pulseOutputs = write("outputs.properties", joined(core, outputs,
+                List.of("pulse.jvm=false", "pulse.history.duration=0")));
+        Path pulseAll = write("all.properties", joined(named, endpoint, outputs));
         List<String> labels = new ArrayList<>(List.of("no agent", "Pulse: pools, 1 timer", "Pulse: + JVM metrics",
-                "Pulse: + history", "Pulse: defaults (+ both)", "Pulse: + endpoint, 3 outputs"));
+                "Pulse: + history", "Pulse: defaults (+ both)", "Pulse: + endpoint", "Pulse: + 3 outputs",
+                "Pulse: all (defaults, endpoint, outputs)"));
         List<List<String>> commands = new ArrayList<>(List.of(trivial(null), trivial("-javaagent:" + agent + "=" + pulseCore),
                 trivial("-javaagent:" + agent + "=" + pulseJvm), trivial("-javaagent:" + agent + "=" + pulseHistory),
-                trivial("-javaagent:" + agent + "=" + pulseDefaults), trivial("-javaagent:" + agent + "=" + pulseAll)));
+                trivial("-javaagent:" + agent + "=" + pulseDefaults), trivial("-javaagent:" + agent + "=" + pulseEndpoint),
+                trivial("-javaagent:" + agent + "=" + pulseOutputs), trivial("-javaagent:" + agent + "=" + pulseAll)));
         if (before != null) {
             labels.add("before: pools, 1 timer");
             commands.add(trivial("-javaagent:" + before + "=" + pulseCore));
@@ -250,7 +256,7 @@ public final class PerfReport {
         report.addAll(table);
         if (jmxExporter != null) {
             int jmx = variants - 1;
-            for (int v : new int[] {1, 4, 5}) {
+            for (int v : new int[] {1, 4, 5, 7}) {
                 double added = median[v][0] - median[0][0];
                 double jmxAdded = median[jmx][0] - median[0][0];
                 line("added start-up vs JMX exporter's", ms(added / 1e6), ms(jmxAdded / 1e6), ratio(added / jmxAdded),
@@ -272,6 +278,15 @@ public final class PerfReport {
             command.add(1, agentArgument);
         }
         return command;
+    }
+
+    @SafeVarargs
+    private static String[] joined(List<String>... parts) {
+        List<String> all = new ArrayList<>();
+        for (List<String> part : parts) {
+            all.addAll(part);
+        }
+        return all.toArray(new String[0]);
     }
 
     private static String[] concat(List<String> lines, String... more) {
