@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.MethodTooLargeException;
 import net.bytebuddy.jar.asm.Opcodes;
 
 /**
@@ -113,9 +114,23 @@ public final class Weaver {
      * the hooked methods are computed, their stack map frames carried over and extended.
      */
     static byte[] rewrite(ClassReader reader, ClassShape shape, WovenMethods woven) {
-        ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
-        reader.accept(new HookWeaver(writer, shape, woven), ClassReader.EXPAND_FRAMES);
-        return writer.toByteArray();
+        while (true) {
+            ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+            reader.accept(new HookWeaver(writer, shape, woven), ClassReader.EXPAND_FRAMES);
+            try {
+                return writer.toByteArray();
+            } catch (MethodTooLargeException tooLarge) {
+                // Its returns took it past the limit: that method is left as it is, the rest woven.
+                String key = tooLarge.getMethodName() + tooLarge.getDescriptor();
+                if (woven.byMethod.remove(key) == null) {
+                    throw tooLarge;
+                }
+                woven.tooLarge.add(key);
+                if (woven.isEmpty()) {
+                    return null;
+                }
+            }
+        }
     }
 
     /** Types woven so far. */
@@ -272,6 +287,15 @@ public final class Weaver {
                 instrumentation.redefineModule(module, Set.of(bridgeModule), Map.of(), Map.of(), Set.of(), Map.of());
             }
             byte[] result = rewrite(reader, shape, woven);
+            for (String method : woven.tooLarge) {
+                if (tooLargeNamed.add(binaryName + "." + method)) {
+                    AgentLog.warn(binaryName + "." + method + ": too large to take Pulse's code within the JVM's limit"
+                            + " of 65535 bytes; it is left as it is (the other methods of its class are woven)");
+                }
+            }
+            if (result == null) {
+                return null;
+            }
             if (woven.addedInitializer >= 0 && redefined == null) {
                 initializerAdded(loader, internalName);
             }

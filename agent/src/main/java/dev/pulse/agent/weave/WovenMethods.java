@@ -11,6 +11,8 @@ final class WovenMethods {
     final Map<String, List<MethodHook>> byMethod = new HashMap<>();
     /** The queue source id the added static initializer reports, or -1 for none. */
     int addedInitializer = -1;
+    /** Methods (name plus descriptor) whose hooks were dropped: with them the method passed the JVM's size limit. */
+    final List<String> tooLarge = new ArrayList<>(0);
 
     /** Adds {@code hook} to {@code method}, unless the method has no code (abstract or native). */
     void add(ClassShape.Member method, MethodHook hook) {

@@ -114,6 +114,58 @@ class HookedMethodTest {
         assertEquals(List.of("enter 1", "enter 2", "exit 2 null", "exit 1 null"), HOOKS.calls);
     }
 
+    @Test
+    void aMethodWhoseManyReturnsWouldTakeItPastTheLimitIsLeftAsItIsAndTheRestOfItsClassWoven() throws Exception {
+        byte[] file = manyReturnsClass("gen/Returns", 10_000);
+        ClassShape shape = ClassShape.read(file);
+        assertTrue(shape.methods.stream().filter(member -> member.name.equals("returns")).findFirst().get().codeLength
+                < Weaver.MAX_WOVEN_CODE_BYTES, "small enough to be tried");
+        WovenMethods woven = new WovenMethods();
+        for (ClassShape.Member member : shape.methods) {
+            if (member.isMethod()) {
+                woven.add(member, TIMER_1);
+            }
+        }
+        byte[] result = Weaver.rewrite(new net.bytebuddy.jar.asm.ClassReader(file), shape, woven);
+        assertEquals(List.of("returns(I)I"), woven.tooLarge);
+        Class<?> type = load("gen.Returns", result);
+        assertEquals(1, type.getMethod("returns", int.class).invoke(null, 3));
+        assertEquals(List.of(), HOOKS.calls, "left as it was");
+        assertEquals(4, type.getMethod("small", int.class).invoke(null, 3));
+        assertEquals(List.of("enter 1", "exit 1 null"), HOOKS.calls);
+    }
+
+    /** {@code returns(int x)}: {@code count} times {@code if (x != 0) return 1;}, then 0; and a small method. */
+    private static byte[] manyReturnsClass(String name, int count) {
+        ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        writer.visit(Opcodes.V1_4, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, name, null, "java/lang/Object", null);
+        constructor(writer);
+        MethodVisitor method = writer.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "returns", "(I)I", null, null);
+        method.visitCode();
+        for (int i = 0; i < count; i++) {
+            Label next = new Label();
+            method.visitVarInsn(Opcodes.ILOAD, 0);
+            method.visitJumpInsn(Opcodes.IFEQ, next);
+            method.visitInsn(Opcodes.ICONST_1);
+            method.visitInsn(Opcodes.IRETURN);
+            method.visitLabel(next);
+        }
+        method.visitInsn(Opcodes.ICONST_0);
+        method.visitInsn(Opcodes.IRETURN);
+        method.visitMaxs(0, 0);
+        method.visitEnd();
+        method = writer.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "small", "(I)I", null, null);
+        method.visitCode();
+        method.visitVarInsn(Opcodes.ILOAD, 0);
+        method.visitInsn(Opcodes.ICONST_1);
+        method.visitInsn(Opcodes.IADD);
+        method.visitInsn(Opcodes.IRETURN);
+        method.visitMaxs(0, 0);
+        method.visitEnd();
+        writer.visitEnd();
+        return writer.toByteArray();
+    }
+
     private static byte[] weaveAll(byte[] file, MethodHook hook) {
         ClassShape shape = ClassShape.read(file);
         WovenMethods woven = new WovenMethods();
