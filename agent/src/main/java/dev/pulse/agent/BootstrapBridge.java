@@ -18,7 +18,7 @@ import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 
 /**
- * Puts the bridge classes into the bootstrap class loader, so that advice woven into a class of
+ * Puts the bridge classes into the bootstrap class loader, so that code woven into a class of
  * any loader resolves them: loaders that delegate to their parent find them there, and the
  * weaver makes every other loader answer the bridge's package from the bootstrap loader
  * ({@code weave.ClassLoaderInstrumentation}). Must run before anything touches {@link Bridge}:
@@ -70,8 +70,8 @@ final class BootstrapBridge {
 
     /**
      * Defines the classes in the bootstrap loader through the JDK's internal Unsafe, exported for
-     * this purpose to the agent's module with the Instrumentation the JVM handed us. (Byte Buddy's
-     * own Unsafe injector goes through sun.misc.Unsafe, which JDK 24+ warns about on stderr.)
+     * this purpose to the agent's module with the Instrumentation the JVM handed us
+     * ({@code sun.misc.Unsafe}, which JDK 24+ warns about on stderr, is never used).
      */
     private static boolean defineInBootstrap(Instrumentation instrumentation, Map<String, byte[]> types) {
         try {

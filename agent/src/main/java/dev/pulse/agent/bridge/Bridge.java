@@ -2,7 +2,7 @@ package dev.pulse.agent.bridge;
 
 /**
  * The one class that woven code calls. It is injected into the bootstrap class loader, so
- * advice inlined into classes of any loader can reach it, and it references JDK types only.
+ * code woven into classes of any loader can reach it, and it references JDK types only.
  *
  * <p>Until the agent installs its hooks every call is a no-op on {@link Hooks#NONE}.
  */

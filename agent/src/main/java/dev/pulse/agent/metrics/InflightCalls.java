@@ -24,7 +24,7 @@ final class InflightCalls {
     private static final int REF_STRIDE = 8;
     /**
      * The token's low bits are a tag: 1..SLOTS name the slot, UNTRACKED a call without one, and
-     * 0 (the value a suppressed enter advice leaves, or a nested call's) a call that was never
+     * 0 (the value a failed entry hook leaves, or a nested call's) a call that was never
      * entered. The next bit is free for the caller ({@link #RESUMED}), the one after marks a call
      * in a displaced slot. The rest of the token is the start time, to a precision of 512 ns, for
      * calls without a slot.

@@ -41,8 +41,38 @@ final class PoolInstrumentation {
             MethodHook.Call.bridge("connectionAcquired", "(Ljava/lang/Object;JLjava/lang/Throwable;)V"),
             new MethodHook.Arg[] {MethodHook.Arg.THIS, MethodHook.Arg.STATE, MethodHook.Arg.THROWN}, true);
 
+    /** By binary class name: hooks on every constructor. */
     private final Map<String, List<MethodHook>> constructors = new HashMap<>();
-    private final Map<String, List<Object[]>> workers = new HashMap<>();
+    /** By binary class name: hooks on the worker constructors whose first argument is the executor. */
+    private final Map<String, List<Worker>> workers = new HashMap<>();
+    /** By binary class name: hooks on methods by name. */
+    private final Map<String, List<Named>> byMethod = new HashMap<>();
+
+    /** A method hook: the method's name, its number of arguments (-1 any, -2 one long), public only or not. */
+    private static final class Named {
+        final String name;
+        final int arguments;
+        final boolean publicOnly;
+        final MethodHook hook;
+
+        Named(String name, int arguments, boolean publicOnly, MethodHook hook) {
+            this.name = name;
+            this.arguments = arguments;
+            this.publicOnly = publicOnly;
+            this.hook = hook;
+        }
+    }
+
+    /** A worker hook: the executor's internal name its constructors take first (null: any two-argument constructor). */
+    private static final class Worker {
+        final String executor;
+        final MethodHook hook;
+
+        Worker(String executor, MethodHook hook) {
+            this.executor = executor;
+            this.hook = hook;
+        }
+    }
 
     private static List<String> jdkTypes() {
         List<String> types = new ArrayList<>(List.of(THREAD_POOL_EXECUTOR, WORKER, FORK_JOIN_POOL));
@@ -55,8 +85,6 @@ final class PoolInstrumentation {
         }
         return List.copyOf(types);
     }
-
-    private final Map<String, List<Object[]>> byMethod = new HashMap<>();
 
     /** {@code poolClasses}: the connection pool classes, in the order of their kind ids. */
     PoolInstrumentation(List<String> poolClasses) {
@@ -82,13 +110,13 @@ final class PoolInstrumentation {
             }
             if (kind.workerClassName() != null) {
                 workers.computeIfAbsent(kind.workerClassName(), key -> new ArrayList<>())
-                        .add(new Object[] {kind.className().replace('.', '/'), WORKER_CREATED});
+                        .add(new Worker(kind.className().replace('.', '/'), WORKER_CREATED));
             }
         }
         anyMethod(HIKARI_POOL, "getConnection", -2, ACQUIRE);
         constructor(THREAD_POOL_EXECUTOR, EXECUTOR_CREATED);
         anyMethod(THREAD_POOL_EXECUTOR, "reject", 1, REJECTED);
-        workers.computeIfAbsent(WORKER, key -> new ArrayList<>()).add(new Object[] {null, WORKER_CREATED});
+        workers.computeIfAbsent(WORKER, key -> new ArrayList<>()).add(new Worker(null, WORKER_CREATED));
         constructor(FORK_JOIN_POOL, EXECUTOR_CREATED);
     }
 
@@ -98,11 +126,11 @@ final class PoolInstrumentation {
 
     /** {@code arguments}: -1 any number, -2 exactly one long. */
     private void publicMethod(String type, String name, int arguments, MethodHook hook) {
-        byMethod.computeIfAbsent(type, key -> new ArrayList<>()).add(new Object[] {name, arguments, hook, true});
+        byMethod.computeIfAbsent(type, key -> new ArrayList<>()).add(new Named(name, arguments, true, hook));
     }
 
     private void anyMethod(String type, String name, int arguments, MethodHook hook) {
-        byMethod.computeIfAbsent(type, key -> new ArrayList<>()).add(new Object[] {name, arguments, hook, false});
+        byMethod.computeIfAbsent(type, key -> new ArrayList<>()).add(new Named(name, arguments, false, hook));
     }
 
     /** The binary names of every class this weaves. */
@@ -116,8 +144,8 @@ final class PoolInstrumentation {
     /** Adds the hooks of {@code type}, whose binary name is {@code binaryName}. */
     void apply(String binaryName, ClassShape type, WovenMethods woven) {
         List<MethodHook> onConstructors = constructors.get(binaryName);
-        List<Object[]> onMethods = byMethod.get(binaryName);
-        List<Object[]> onWorkers = workers.get(binaryName);
+        List<Named> onMethods = byMethod.get(binaryName);
+        List<Worker> onWorkers = workers.get(binaryName);
         if (onConstructors == null && onMethods == null && onWorkers == null) {
             return;
         }
@@ -128,21 +156,20 @@ final class PoolInstrumentation {
                 }
                 if (onWorkers != null) {
                     Type[] arguments = Type.getArgumentTypes(method.descriptor);
-                    for (Object[] worker : onWorkers) {
-                        String outer = (String) worker[0];
-                        boolean matches = outer == null ? arguments.length == 2
+                    for (Worker worker : onWorkers) {
+                        boolean matches = worker.executor == null ? arguments.length == 2
                                 : arguments.length > 0 && arguments[0].getSort() == Type.OBJECT
-                                        && arguments[0].getInternalName().equals(outer);
+                                        && arguments[0].getInternalName().equals(worker.executor);
                         if (matches) {
-                            woven.add(method, (MethodHook) worker[1]);
+                            woven.add(method, worker.hook);
                         }
                     }
                 }
             } else if (onMethods != null && method.isMethod() && !method.is(Opcodes.ACC_STATIC)) {
-                for (Object[] wanted : onMethods) {
-                    if (method.name.equals(wanted[0]) && arguments(method.descriptor, (Integer) wanted[1])
-                            && (!(Boolean) wanted[3] || method.is(Opcodes.ACC_PUBLIC))) {
-                        woven.add(method, (MethodHook) wanted[2]);
+                for (Named wanted : onMethods) {
+                    if (method.name.equals(wanted.name) && arguments(method.descriptor, wanted.arguments)
+                            && (!wanted.publicOnly || method.is(Opcodes.ACC_PUBLIC))) {
+                        woven.add(method, wanted.hook);
                     }
                 }
             }
