@@ -24,7 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * found neither way means the JVM will refuse the class at hand: the answer is then "no" for that
  * branch, without an error.
  *
- * <p>What was found is kept per class loader (held weakly; JDK types once for all), as names only.
+ * <p>What was found is kept per class loader (held weakly; {@code java.*} types once for all), as
+ * names only.
  */
 final class SuperTypes {
 
@@ -114,8 +115,8 @@ final class SuperTypes {
     }
 
     private Shape resolve(ClassLoader loader, String internalName) {
-        boolean jdkType = loader == null || internalName.startsWith("java/") || internalName.startsWith("javax/")
-                || internalName.startsWith("jdk/") || internalName.startsWith("sun/");
+        // Only the JDK's own loaders may define java.*; javax.* and others may come from any loader.
+        boolean jdkType = loader == null || internalName.startsWith("java/");
         Map<String, Shape> cache;
         if (jdkType) {
             cache = jdk;

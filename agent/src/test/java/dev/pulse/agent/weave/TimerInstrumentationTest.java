@@ -124,6 +124,37 @@ class TimerInstrumentationTest {
     }
 
     @Test
+    void superTypesOutsideJavaAreReadThroughTheClassesOwnLoaderJavaxIncluded() {
+        java.util.Map<String, byte[]> files = new java.util.HashMap<>();
+        files.put("javax/fake/Servlet", header("javax/fake/Servlet", null, true));
+        files.put("javax/fake/HttpServletBase", header("javax/fake/HttpServletBase", "javax/fake/Servlet", false));
+        byte[] mine = header("shop/MyServlet", null, false);
+        ClassLoader loader = new ClassLoader(null) {
+            @Override
+            public java.io.InputStream getResourceAsStream(String name) {
+                byte[] file = files.get(name.replace(".class", ""));
+                return file == null ? super.getResourceAsStream(name) : new java.io.ByteArrayInputStream(file);
+            }
+        };
+        ClassShape shape = ClassShape.read(mine);
+        TimerInstrumentation timer = new TimerInstrumentation(0, timer("javax.fake.Servlet+#service"));
+        assertTrue(timer.typeMatches(shape, loader, new SuperTypes()), "found through javax.fake.HttpServletBase");
+        assertTrue(!new TimerInstrumentation(0, timer("javax.fake.Other+#service")).typeMatches(shape, loader,
+                new SuperTypes()));
+    }
+
+    /** A class file with only a header: {@code name} extends HttpServletBase (or Object), implements {@code implemented}. */
+    private static byte[] header(String name, String implemented, boolean isInterface) {
+        net.bytebuddy.jar.asm.ClassWriter writer = new net.bytebuddy.jar.asm.ClassWriter(0);
+        String superName = name.equals("shop/MyServlet") ? "javax/fake/HttpServletBase" : "java/lang/Object";
+        writer.visit(net.bytebuddy.jar.asm.Opcodes.V11, net.bytebuddy.jar.asm.Opcodes.ACC_PUBLIC
+                | (isInterface ? net.bytebuddy.jar.asm.Opcodes.ACC_INTERFACE | net.bytebuddy.jar.asm.Opcodes.ACC_ABSTRACT
+                        : 0), name, null, superName, implemented == null ? null : new String[] {implemented});
+        writer.visitEnd();
+        return writer.toByteArray();
+    }
+
+    @Test
     void aParameterListChoosesOneOverload() throws Exception {
         Object service = weave("work(String)", 2);
         assertEquals("job!", invoke(service, "work", "job"));
