@@ -1,11 +1,17 @@
 package dev.pulse.it.apps;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A worker loop with one call that hangs, a backlog whose size changes in announced steps, and
- * two queues whose size() misbehaves (one throws, one takes ten seconds).
+ * two queues whose size() misbehaves (one throws, one takes ten seconds). With a folder as its
+ * argument, each step waits (at most a minute) for the test to create the file that says it
+ * saw the step: {@code release} ends the hanging call (after at least 1.5 s), {@code seen-N}
+ * moves the backlog on from size N. Without one, each step lasts a fixed time.
  */
 public final class SamplingApp {
 
@@ -19,7 +25,9 @@ public final class SamplingApp {
         for (int i = 0; i < 5; i++) {
             loop.runOnce(1);
         }
-        Thread stuck = new Thread(() -> loop.runOnce(3000), "stuck-loop");
+        Path steps = args.length > 0 ? Paths.get(args[0]) : null;
+        // The timed call on the stuck thread hangs until the test has seen it.
+        Thread stuck = new Thread(() -> loop.runUntil(steps, "release", 1500), "stuck-loop");
         stuck.start();
         System.out.println("app: hanging");
         stuck.join();
@@ -35,10 +43,23 @@ public final class SamplingApp {
                 BACKLOG.poll();
             }
             System.out.println("app: backlog=" + size);
-            Thread.sleep(1500);
+            awaitStep(steps, "seen-" + size, 1500);
         }
         System.out.println("app: done");
         Thread.sleep(120_000);
+    }
+
+    /** Sleeps {@code millis}, then, given a folder, until the file {@code name} is in it (a minute at most). */
+    static void awaitStep(Path steps, String name, long millis) {
+        try {
+            Thread.sleep(millis);
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (steps != null && !Files.exists(steps.resolve(name)) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The timed loop body. */
@@ -49,6 +70,11 @@ public final class SamplingApp {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+
+        /** One call that lasts at least {@code millis} and until the step {@code name} is seen. */
+        public void runUntil(Path steps, String name, long millis) {
+            awaitStep(steps, name, millis);
         }
     }
 
