@@ -48,6 +48,7 @@ class TimerCountsIT {
                 "pulse.timer.checksum=dev.pulse.it.apps.Handler#checksum",
                 "pulse.timer.big=dev.pulse.it.apps.gen.Big#*",
                 "pulse.timer.generated=dev.pulse.it.apps.Task+#run",
+                "pulse.timer.legacy=dev.pulse.it.apps.gen.Legacy#work",
                 "pulse.timer.misspelt=dev.pulse.it.apps.Quiet#proces",
                 "pulse.timer.never_loaded=dev.pulse.it.apps.NeverLoaded#run",
                 "pulse.queue.late=dev.pulse.it.apps.LateQueueHolder#jobs");
@@ -125,6 +126,15 @@ class TimerCountsIT {
         assertTrue(app.stdout().contains("app: orphan refused: java.lang.NoClassDefFoundError"), app::describe);
         assertFalse(app.stderr().contains("could not weave"), app::describe);
         assertEquals(0, Scrape.value(scrape, "pulse_agent_errors_total", "component=\"weaver\""));
+    }
+
+    @Test
+    void aJava14ClassWhoseFinallyIsAJsrRetSubroutineIsTimedOnReturnsAndThrows() {
+        // Calls with -1..8: the first throws, the others return 0..9 (sum 45); the finally runs each time.
+        assertTrue(app.stdout().contains("app: legacy sum=45 thrown=1 finally=10"), app::describe);
+        assertEquals(10, count("legacy"));
+        assertEquals(1, Scrape.value(scrape, "pulse_processing_errors_total",
+                "operation=\"legacy\"", "exception=\"IllegalStateException\""), scrape);
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import org.apache.catalina.Context;
@@ -35,6 +36,8 @@ public final class TimerCountsApp {
     static final int PROXIED_CALLS = 10;
     static final int REQUESTS = 25;
     static final int GENERATED_CALLS = 50;
+    /** Calls of the Java 1.4 class's method: the first throws, the others return their argument plus one. */
+    static final int LEGACY_CALLS = 10;
     /** The size of the method too large to take the timer's code: 65,490 NOPs, ILOAD_0, IRETURN. */
     static final int HUGE_CODE_BYTES = 65_492;
 
@@ -136,6 +139,19 @@ public final class TimerCountsApp {
             sum += task.run(i);
         }
         System.out.println("app: generated sum=" + sum);
+
+        Class<?> legacy = loader.define("dev.pulse.it.apps.gen.Legacy", legacyClass());
+        int legacySum = 0;
+        int thrown = 0;
+        for (int i = -1; i < LEGACY_CALLS - 1; i++) {
+            try {
+                legacySum += (int) legacy.getMethod("work", int.class).invoke(null, i);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                thrown += e.getCause() instanceof IllegalStateException ? 1 : 100;
+            }
+        }
+        System.out.println("app: legacy sum=" + legacySum + " thrown=" + thrown + " finally="
+                + legacy.getField("finallyRuns").getInt(null));
         try {
             loader.define("dev.pulse.it.apps.gen.Orphan", classFile("dev/pulse/it/apps/gen/Orphan",
                     Opcodes.ACC_PUBLIC, "dev/pulse/it/apps/gen/Missing", null, true));
@@ -143,6 +159,59 @@ public final class TimerCountsApp {
         } catch (NoClassDefFoundError refused) {
             System.out.println("app: orphan refused: " + refused);
         }
+    }
+
+    /**
+     * {@code Legacy}, as javac 1.4 wrote {@code static int work(int x) { try { if (x < 0) throw new
+     * IllegalStateException(); return x + 1; } finally { finallyRuns++; } }}: a Java 1.4 class file
+     * (no stack map frames) whose finally block is a JSR/RET subroutine.
+     */
+    private static byte[] legacyClass() {
+        String name = "dev/pulse/it/apps/gen/Legacy";
+        ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        writer.visit(Opcodes.V1_4, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, name, null, "java/lang/Object", null);
+        writer.visitField(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "finallyRuns", "I", null, null).visitEnd();
+        constructor(writer, "java/lang/Object");
+        MethodVisitor method = writer.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "work", "(I)I", null, null);
+        method.visitCode();
+        Label tryStart = new Label();
+        Label positive = new Label();
+        Label tryEnd = new Label();
+        Label any = new Label();
+        Label subroutine = new Label();
+        method.visitTryCatchBlock(tryStart, tryEnd, any, null);
+        method.visitLabel(tryStart);
+        method.visitVarInsn(Opcodes.ILOAD, 0);
+        method.visitJumpInsn(Opcodes.IFGE, positive);
+        method.visitTypeInsn(Opcodes.NEW, "java/lang/IllegalStateException");
+        method.visitInsn(Opcodes.DUP);
+        method.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/IllegalStateException", "<init>", "()V", false);
+        method.visitInsn(Opcodes.ATHROW);
+        method.visitLabel(positive);
+        method.visitVarInsn(Opcodes.ILOAD, 0);
+        method.visitInsn(Opcodes.ICONST_1);
+        method.visitInsn(Opcodes.IADD);
+        method.visitVarInsn(Opcodes.ISTORE, 1);
+        method.visitLabel(tryEnd);
+        method.visitJumpInsn(Opcodes.JSR, subroutine);
+        method.visitVarInsn(Opcodes.ILOAD, 1);
+        method.visitInsn(Opcodes.IRETURN);
+        method.visitLabel(any);
+        method.visitVarInsn(Opcodes.ASTORE, 2);
+        method.visitJumpInsn(Opcodes.JSR, subroutine);
+        method.visitVarInsn(Opcodes.ALOAD, 2);
+        method.visitInsn(Opcodes.ATHROW);
+        method.visitLabel(subroutine);
+        method.visitVarInsn(Opcodes.ASTORE, 3);
+        method.visitFieldInsn(Opcodes.GETSTATIC, name, "finallyRuns", "I");
+        method.visitInsn(Opcodes.ICONST_1);
+        method.visitInsn(Opcodes.IADD);
+        method.visitFieldInsn(Opcodes.PUTSTATIC, name, "finallyRuns", "I");
+        method.visitVarInsn(Opcodes.RET, 3);
+        method.visitMaxs(0, 0);
+        method.visitEnd();
+        writer.visitEnd();
+        return writer.toByteArray();
     }
 
     /** A class with a public constructor and, if {@code withRun}, {@code public int run(int v) { return v + 1; }}. */
