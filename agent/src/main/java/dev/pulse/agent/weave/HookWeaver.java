@@ -11,8 +11,9 @@ import net.bytebuddy.jar.asm.Type;
 
 /**
  * Weaves one class: each method with hooks gets them (see {@link HookedMethod}; several hooks on
- * one method nest, the first outermost, each with its own locals), every other method is copied
- * unchanged. A class that holds a sampled static field but has no static initializer can be
+ * one method nest, the first outermost, each with its own locals; an inner hook's handlers keep
+ * {@code this} and the arguments declared when an outer hook's exit, woven at their returns too,
+ * reads them), every other method is copied unchanged. A class that holds a sampled static field but has no static initializer can be
  * given one ({@link WovenMethods#addedInitializer}), so the sampler hears when the class is
  * initialized ({@code public static BlockingQueue<String> jobs;} assigned later, in
  * {@code main}): it only reports the class, inside a handler that swallows any Throwable, so the
@@ -46,10 +47,12 @@ final class HookWeaver extends ClassVisitor {
             return visitor;
         }
         int count = hooks.size();
+        boolean outerReadsLocals = false;
         for (int i = 0; i < count; i++) {
             int base = method.maxLocals + MethodHook.SLOTS * (count - 1 - i);
             visitor = new HookedMethod(api, visitor, shape.version, shape.name, access, descriptor, base,
-                    hooks.get(i));
+                    hooks.get(i), outerReadsLocals);
+            outerReadsLocals |= hooks.get(i).exitReadsMethodLocals();
         }
         return visitor;
     }

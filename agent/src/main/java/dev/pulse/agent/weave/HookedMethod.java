@@ -51,13 +51,19 @@ final class HookedMethod extends MethodVisitor {
      * the argument (the handler's frame cannot assume slot 0 still holds it).
      */
     private final boolean keepsThis;
+    private final boolean declareArguments;
 
     /**
      * @param base the first local slot the hook may use, at or above the method's max locals
+     * @param declareArguments whether the frames of the handlers at the end of the method declare
+     *     {@code this} and the arguments (as the descriptor types them) rather than leaving them
+     *     TOP: needed when a hook around this one weaves, at those handlers' returns too, an exit
+     *     that reads them; it assumes the method never stores a value of another type in them
      */
     HookedMethod(int api, MethodVisitor next, int classVersion, String owner, int access, String descriptor, int base,
-            MethodHook hook) {
+            MethodHook hook, boolean declareArguments) {
         super(api, next);
+        this.declareArguments = declareArguments;
         this.hook = hook;
         this.classVersion = classVersion;
         this.frames = classVersion >= Opcodes.V1_6;
@@ -282,10 +288,20 @@ final class HookedMethod extends MethodVisitor {
         return result.toArray();
     }
 
-    /** Only TOP below {@code base}, then the state (if any), then {@code extra} (if not null). */
+    /**
+     * TOP below {@code base} (but {@code this} and the arguments where they must be declared),
+     * then the state (if any), then {@code extra} (if not null).
+     */
     private Object[] ownLocals(Object extra) {
         List<Object> result = new ArrayList<>(base + 3);
-        for (int i = 0; i < base; i++) {
+        int slots = 0;
+        if (declareArguments) {
+            for (Object local : initialLocals) {
+                result.add(local);
+                slots += local == Opcodes.LONG || local == Opcodes.DOUBLE ? 2 : 1;
+            }
+        }
+        for (; slots < base; slots++) {
             result.add(Opcodes.TOP);
         }
         addStateTypes(result);

@@ -135,6 +135,23 @@ final class MethodHook {
 
     static final MethodHook LOAD_CLASS = new MethodHook(null, null, 0, 0, null, null, false, true);
 
+    /**
+     * True when the exit reads the woven method's own locals ({@code this}, a field of it, an
+     * argument) at a return: a hook nested inside this one must then keep them declared in the
+     * stack map frames of its own handlers, where this one's exit is woven too.
+     */
+    boolean exitReadsMethodLocals() {
+        if (exitArgs == null) {
+            return false;
+        }
+        for (Arg arg : exitArgs) {
+            if (arg.source == Source.THIS || arg.source == Source.THIS_FIELD || arg.source == Source.ARGUMENT) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The local variable slots the state takes. */
     int stateSize() {
         return stateSort == Type.LONG || stateSort == Type.DOUBLE ? 2 : stateSort == 0 ? 0 : 1;

@@ -104,6 +104,64 @@ class HookedMethodTest {
     }
 
     @Test
+    void anOuterHookWhoseExitReadsThisOrItsFieldsNestsAroundATimerAndInConstructors() throws Exception {
+        MethodHook executor = MethodHook.onReturn(
+                MethodHook.Call.bridge("executorCreated", "(Ljava/lang/Object;)V"), MethodHook.Arg.THIS);
+        MethodHook instance = MethodHook.onReturn(
+                MethodHook.Call.bridge("instanceCreated", "(ILjava/lang/Object;)V"), MethodHook.Arg.constant(4),
+                MethodHook.Arg.THIS);
+        byte[] file = nestClass("gen/Nest");
+        ClassShape shape = ClassShape.read(file);
+        WovenMethods woven = new WovenMethods();
+        for (ClassShape.Member member : shape.methods) {
+            if (member.name.equals("bump")) {
+                // As the agent orders them: the pool and failure hooks first (outermost), the timer inside.
+                woven.add(member, FailureInstrumentation.FUTURE_FAILED);
+                woven.add(member, executor);
+                woven.add(member, TIMER_1);
+            } else if (member.isConstructor()) {
+                woven.add(member, executor);
+                woven.add(member, instance);
+            }
+        }
+        Class<?> type = load("gen.Nest", Weaver.rewrite(new net.bytebuddy.jar.asm.ClassReader(file), shape, woven));
+        Object nest = type.getConstructor().newInstance();
+        assertEquals(List.of("instance 4", "executor"), HOOKS.calls, "the inner exit first");
+        HOOKS.calls.clear();
+        assertEquals(4, type.getMethod("bump", int.class).invoke(nest, 3));
+        assertEquals(List.of("enter 1", "exit 1 null", "executor", "failed current"), HOOKS.calls);
+        HOOKS.calls.clear();
+        HOOKS.failing = true;
+        assertEquals(4, type.getMethod("bump", int.class).invoke(nest, 3), "failing hooks change nothing");
+    }
+
+    /** {@code Nest}: {@code int state}; {@code int bump(int x) { state = x; return x + 1; }}. */
+    private static byte[] nestClass(String name) {
+        ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
+            @Override
+            protected String getCommonSuperClass(String first, String second) {
+                return "java/lang/Object";
+            }
+        };
+        writer.visit(Opcodes.V11, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, name, null, "java/lang/Object", null);
+        writer.visitField(Opcodes.ACC_PRIVATE, "state", "I", null, null).visitEnd();
+        constructor(writer);
+        MethodVisitor method = writer.visitMethod(Opcodes.ACC_PUBLIC, "bump", "(I)I", null, null);
+        method.visitCode();
+        method.visitVarInsn(Opcodes.ALOAD, 0);
+        method.visitVarInsn(Opcodes.ILOAD, 1);
+        method.visitFieldInsn(Opcodes.PUTFIELD, name, "state", "I");
+        method.visitVarInsn(Opcodes.ILOAD, 1);
+        method.visitInsn(Opcodes.ICONST_1);
+        method.visitInsn(Opcodes.IADD);
+        method.visitInsn(Opcodes.IRETURN);
+        method.visitMaxs(0, 0);
+        method.visitEnd();
+        writer.visitEnd();
+        return writer.toByteArray();
+    }
+
+    @Test
     void aMethodCloseToTheSizeLimitTakesTheTimer() throws Exception {
         byte[] file = largeClass("gen/Large", Weaver.MAX_WOVEN_CODE_BYTES - 16);
         ClassShape.Member method = ClassShape.read(file).methods.stream()
