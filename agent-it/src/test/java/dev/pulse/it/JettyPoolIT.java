@@ -38,8 +38,10 @@ class JettyPoolIT {
         Path folder = Files.createTempDirectory("pulse-it");
         int port = ForkedJvm.freePort();
         int metrics = ForkedJvm.freePort();
+        // A timer on the method the agent already hooks to find the pool: both hooks nest.
         Path config = ForkedJvm.writeConfig(folder, "pulse.service=jetty", "pulse.http.host=127.0.0.1",
-                "pulse.http.port=" + metrics, "pulse.sample.interval=200ms");
+                "pulse.http.port=" + metrics, "pulse.sample.interval=200ms",
+                "pulse.timer.jetty_execute=org.eclipse.jetty.util.thread.QueuedThreadPool#execute");
         String label = "executor=\"qtp\"";
         try (ForkedJvm app = ForkedJvm.start(ForkedJvm.agentFlags(config), Map.of(),
                 List.of("-cp", classpath(), APP), folder.toString(), String.valueOf(port))) {
@@ -49,6 +51,8 @@ class JettyPoolIT {
                     f -> f.get("threads") == f.get("active") + f.get("idle") && f.get("queued") == 0,
                     "the idle pool's series to equal Jetty's figures");
             assertEquals(8, Scrape.value(idle, "pulse_executor_max_threads", label), idle);
+            assertTrue(Scrape.value(idle, "pulse_processing_duration_seconds_count", "operation=\"jetty_execute\"") >= 1,
+                    idle);
             assertTrue(Scrape.value(idle, "pulse_executor_active_threads", label) >= 2,
                     "its acceptor and selector are busy for as long as it runs\n" + WebPools.lines(idle, label));
             for (String absent : List.of("pulse_executor_completed_tasks_total", "pulse_executor_rejected_tasks_total")) {

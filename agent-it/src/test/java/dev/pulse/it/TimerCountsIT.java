@@ -26,13 +26,14 @@ class TimerCountsIT {
 
     private static final String APP = "dev.pulse.it.apps.TimerCountsApp";
     private Path folder;
+    private int port;
     private ForkedJvm app;
     private String scrape;
 
     @BeforeAll
     void start() throws Exception {
         folder = Files.createTempDirectory("pulse-it");
-        int port = ForkedJvm.freePort();
+        port = ForkedJvm.freePort();
         Path config = ForkedJvm.writeConfig(folder,
                 "pulse.service=counts",
                 "pulse.http.host=127.0.0.1",
@@ -49,6 +50,9 @@ class TimerCountsIT {
                 "pulse.timer.big=dev.pulse.it.apps.gen.Big#*",
                 "pulse.timer.generated=dev.pulse.it.apps.Task+#run",
                 "pulse.timer.legacy=dev.pulse.it.apps.gen.Legacy#work",
+                "pulse.timer.jdk_class=java.util.ArrayList#trimToSize",
+                "pulse.timer.lazy_base=dev.pulse.it.apps.lazy.Base#run",
+                "pulse.timer.lazy_api=dev.pulse.it.apps.lazy.Api+#run",
                 "pulse.timer.misspelt=dev.pulse.it.apps.Quiet#proces",
                 "pulse.timer.never_loaded=dev.pulse.it.apps.NeverLoaded#run",
                 "pulse.queue.late=dev.pulse.it.apps.LateQueueHolder#jobs");
@@ -135,6 +139,32 @@ class TimerCountsIT {
         assertEquals(10, count("legacy"));
         assertEquals(1, Scrape.value(scrape, "pulse_processing_errors_total",
                 "operation=\"legacy\"", "exception=\"IllegalStateException\""), scrape);
+    }
+
+    @Test
+    void aSuperclassGeneratedInMemoryThatTheWeavingOfItsSubclassLoadsIsWovenToo() throws Exception {
+        // Impl loads first; reading its super types for the Name+ timer loads Base from its loader,
+        // during Impl's transformation, where the JVM hands Base to no transformer: Base is woven
+        // at the next sampler pass, and its series start then.
+        String woven = app.awaitScrape(port, "Base's timers to start their series",
+                text -> Scrape.value(text, "pulse_processing_duration_seconds_count", "operation=\"lazy_base\"") == 0
+                        && Scrape.value(text, "pulse_processing_duration_seconds_count", "operation=\"lazy_api\"") == 0);
+        Files.createFile(folder.resolve("lazy-go"));
+        app.awaitStdout("app: lazy sum=21");
+        String called = app.awaitScrape(port, "the calls counted",
+                text -> Scrape.value(text, "pulse_processing_duration_seconds_count", "operation=\"lazy_base\"") == 6);
+        assertEquals(6, Scrape.value(called, "pulse_processing_duration_seconds_count", "operation=\"lazy_api\""),
+                called);
+        assertEquals(0, Scrape.value(woven, "pulse_agent_errors_total", "component=\"weaver\""), woven);
+    }
+
+    @Test
+    void aTimerOnAJdkClassIsSaidOnceAtStartAndExportsNoSeries() {
+        List<String> said = app.agentLines().stream().filter(line -> line.contains("jdk_class"))
+                .collect(Collectors.toList());
+        assertEquals(List.of("pulse: warning: pulse.timer.jdk_class: java.util.ArrayList is a JDK class, and the agent"
+                + " never weaves the JDK's own classes; nothing is timed for it (name a class of the service)"), said);
+        assertFalse(scrape.contains("operation=\"jdk_class\""), scrape);
     }
 
     @Test

@@ -57,8 +57,10 @@ class TomcatPoolIT {
         Path folder = Files.createTempDirectory("pulse-it");
         int port = ForkedJvm.freePort();
         int metrics = ForkedJvm.freePort();
+        // A timer on every Executor's execute, Tomcat's among them, which the agent already hooks.
         Path config = ForkedJvm.writeConfig(folder, "pulse.service=boot", "pulse.http.host=127.0.0.1",
-                "pulse.http.port=" + metrics, "pulse.sample.interval=200ms");
+                "pulse.http.port=" + metrics, "pulse.sample.interval=200ms",
+                "pulse.timer.any_execute=java.util.concurrent.Executor+#execute");
         // Tomcat names its connector, and so its executor's threads, after the address it is bound to.
         String executor = "http-nio-127.0.0.1-" + port + "-exec";
         String label = "executor=\"" + executor + "\"";
@@ -70,6 +72,8 @@ class TomcatPoolIT {
             String idle = WebPools.awaitMatch(app, metrics, executor, f -> f.get("active") == 0,
                     "the idle executor's series to equal Tomcat's figures");
             assertEquals(4, Scrape.value(idle, "pulse_executor_max_threads", label), idle);
+            assertTrue(Scrape.value(idle, "pulse_processing_duration_seconds_count", "operation=\"any_execute\"") >= 1,
+                    idle);
             assertTrue(Double.isNaN(Scrape.value(idle, "pulse_executor_idle_threads", label)),
                     "Tomcat does not count its idle threads: absent, not 0\n" + WebPools.lines(idle, label));
             assertEquals(0, Scrape.value(idle, "pulse_executor_rejected_tasks_total", label), idle);

@@ -38,6 +38,9 @@ public final class TimerCountsApp {
     static final int GENERATED_CALLS = 50;
     /** Calls of the Java 1.4 class's method: the first throws, the others return their argument plus one. */
     static final int LEGACY_CALLS = 10;
+    /** Calls of the lazily loaded class's inherited method, made when the test says so. */
+    static final int LAZY_CALLS = 6;
+    private static Object lazyImpl;
     /** The size of the method too large to take the timer's code: 65,490 NOPs, ILOAD_0, IRETURN. */
     static final int HUGE_CODE_BYTES = 65_492;
 
@@ -62,7 +65,17 @@ public final class TimerCountsApp {
         System.out.println("app: quiet " + quiet.process(1));
         System.out.println("app: ready");
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        Path lazyGo = stopFile.resolveSibling("lazy-go");
+        boolean lazyCalled = false;
         while (!Files.exists(stopFile) && System.nanoTime() < deadline) {
+            if (!lazyCalled && Files.exists(lazyGo)) {
+                lazyCalled = true;
+                int lazySum = 0;
+                for (int i = 0; i < LAZY_CALLS; i++) {
+                    lazySum += (int) lazyImpl.getClass().getMethod("run", int.class).invoke(lazyImpl, i);
+                }
+                System.out.println("app: lazy sum=" + lazySum);
+            }
             Thread.sleep(20);
         }
         System.out.println("app: done");
@@ -140,6 +153,18 @@ public final class TimerCountsApp {
         }
         System.out.println("app: generated sum=" + sum);
 
+        // Generated in memory and loaded on demand, subclass first: the weaving of Impl (for the
+        // Name+ timer) asks the loader for Base, which must then be woven as it loads.
+        java.util.Map<String, byte[]> lazy = new java.util.HashMap<>();
+        lazy.put("dev.pulse.it.apps.lazy.Api", interfaceFile("dev/pulse/it/apps/lazy/Api"));
+        lazy.put("dev.pulse.it.apps.lazy.Base", classFile("dev/pulse/it/apps/lazy/Base", Opcodes.ACC_PUBLIC,
+                "java/lang/Object", "dev/pulse/it/apps/lazy/Api", true));
+        lazy.put("dev.pulse.it.apps.lazy.Impl", classFile("dev/pulse/it/apps/lazy/Impl", Opcodes.ACC_PUBLIC,
+                "dev/pulse/it/apps/lazy/Base", null, false));
+        lazyImpl = new OnDemandLoader(TimerCountsApp.class.getClassLoader(), lazy)
+                .loadClass("dev.pulse.it.apps.lazy.Impl").getConstructor().newInstance();
+        System.out.println("app: lazy loaded");
+
         Class<?> legacy = loader.define("dev.pulse.it.apps.gen.Legacy", legacyClass());
         int legacySum = 0;
         int thrown = 0;
@@ -214,6 +239,16 @@ public final class TimerCountsApp {
         return writer.toByteArray();
     }
 
+    /** An interface declaring {@code int run(int v)}. */
+    private static byte[] interfaceFile(String name) {
+        ClassWriter writer = new ClassWriter(0);
+        writer.visit(Opcodes.V11, Opcodes.ACC_PUBLIC | Opcodes.ACC_INTERFACE | Opcodes.ACC_ABSTRACT, name, null,
+                "java/lang/Object", null);
+        writer.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_ABSTRACT, "run", "(I)I", null, null).visitEnd();
+        writer.visitEnd();
+        return writer.toByteArray();
+    }
+
     /** A class with a public constructor and, if {@code withRun}, {@code public int run(int v) { return v + 1; }}. */
     private static byte[] classFile(String name, int access, String superName, String implemented, boolean withRun) {
         ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
@@ -269,6 +304,25 @@ public final class TimerCountsApp {
         init.visitInsn(Opcodes.RETURN);
         init.visitMaxs(0, 0);
         init.visitEnd();
+    }
+
+    /** Defines the classes it holds when they are first asked for, and shows no class file for them. */
+    static final class OnDemandLoader extends ClassLoader {
+        private final java.util.Map<String, byte[]> classes;
+
+        OnDemandLoader(ClassLoader parent, java.util.Map<String, byte[]> classes) {
+            super(parent);
+            this.classes = classes;
+        }
+
+        @Override
+        protected Class<?> findClass(String name) throws ClassNotFoundException {
+            byte[] bytes = classes.get(name);
+            if (bytes == null) {
+                throw new ClassNotFoundException(name);
+            }
+            return defineClass(name, bytes, 0, bytes.length);
+        }
     }
 
     /** Defines classes from bytes held nowhere else: it has no class file to show for them. */

@@ -14,13 +14,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The super types and fields of the types a class being woven refers to, for {@code Name+},
  * for finding class loaders and for a queue field declared in a superclass. A type is read from
  * the class file its class loader shows ({@code getResourceAsStream}), or, for a type generated in
  * memory whose file no loader shows, from the loaded class, asked for without initializing it,
- * which is what the JVM itself asks that loader for when it defines the class being woven. A type
+ * which is what the JVM itself asks that loader for when it defines the class being woven (the
+ * JVM hands no class loaded during a transformation to a transformer, so such a type is
+ * reported, and woven later by retransformation). A type
  * found neither way means the JVM will refuse the class at hand: the answer is then "no" for that
  * branch, without an error.
  *
@@ -47,6 +50,21 @@ final class SuperTypes {
 
     private final Map<String, Shape> jdk = new ConcurrentHashMap<>();
     private final Map<ClassLoader, Map<String, Shape>> byLoader = new WeakHashMap<>();
+    /** Hears each type this asked its loader for (see {@link #read}); may be null. */
+    private final Consumer<Class<?>> loadedWhileWeaving;
+
+    SuperTypes() {
+        this(null);
+    }
+
+    /**
+     * {@code loadedWhileWeaving} hears each type the fallback asked its loader for: a class the
+     * JVM loads while another is being transformed is not handed to any transformer, so the
+     * weaver retransforms it later.
+     */
+    SuperTypes(Consumer<Class<?>> loadedWhileWeaving) {
+        this.loadedWhileWeaving = loadedWhileWeaving;
+    }
 
     /** True if {@code shape} (the class being woven) or any of its super types is named by {@code name}. */
     boolean hasSuperTypeNamed(ClassLoader loader, ClassShape shape, NamePattern name) {
@@ -136,7 +154,7 @@ final class SuperTypes {
         return found;
     }
 
-    private static Shape read(ClassLoader loader, String internalName) {
+    private Shape read(ClassLoader loader, String internalName) {
         String resource = internalName + ".class";
         try (InputStream in = loader == null ? ClassLoader.getSystemResourceAsStream(resource)
                 : loader.getResourceAsStream(resource)) {
@@ -153,6 +171,9 @@ final class SuperTypes {
         }
         try {
             Class<?> type = Class.forName(internalName.replace('/', '.'), false, loader);
+            if (loadedWhileWeaving != null) {
+                loadedWhileWeaving.accept(type);
+            }
             Class<?> superclass = type.getSuperclass();
             List<String> interfaces = new ArrayList<>();
             for (Class<?> implemented : type.getInterfaces()) {

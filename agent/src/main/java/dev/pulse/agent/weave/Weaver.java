@@ -6,6 +6,7 @@ import dev.pulse.agent.config.PulseConfig;
 import dev.pulse.agent.config.QueueConfig;
 import dev.pulse.agent.config.TimerConfig;
 import dev.pulse.agent.sample.SampleSource;
+import dev.pulse.agent.sample.SampleTask;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
@@ -36,7 +37,9 @@ import net.bytebuddy.jar.asm.Opcodes;
  * weave is rewritten, with the JDK's bundled-by-Byte-Buddy ASM, each hook written by
  * {@link HookedMethod}. Classes loaded before the agent that may be concerned are retransformed
  * once at install, class loaders first. A class that cannot be woven is left as it was and named
- * in one line. Classes loaded while a class is being woven, on that thread, are left alone.
+ * in one line. The JVM hands no class loaded while a class is being transformed to any
+ * transformer: such a class that the weaving itself loaded (a super type generated in memory,
+ * asked of its loader) is retransformed at the next sampler pass.
  */
 public final class Weaver {
 
@@ -57,6 +60,44 @@ public final class Weaver {
     private final Map<ClassLoader, Set<String>> initializersAdded = new WeakHashMap<>();
     private final Set<String> initializersAddedInBootstrap = ConcurrentHashMap.newKeySet();
 
+    /** At most this many classes wait for their deferred weaving; more are left as they are, with one line. */
+    static final int MAX_DEFERRED = 4096;
+    private final java.util.Queue<java.lang.ref.WeakReference<Class<?>>> deferred =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger deferredCount = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile Transformer installed;
+
+    /** A class loaded during a transformation by the weaving itself: it is woven at the next sampler pass. */
+    private void loadedWhileWeaving(Class<?> type) {
+        if (deferredCount.incrementAndGet() > MAX_DEFERRED) {
+            deferredCount.decrementAndGet();
+            if (tooLargeNamed.add("deferred")) {
+                AgentLog.warn("more than " + MAX_DEFERRED + " classes loaded while weaving wait to be woven; "
+                        + type.getName() + " and later ones are left as they are");
+            }
+            return;
+        }
+        deferred.add(new java.lang.ref.WeakReference<>(type));
+    }
+
+    /** Retransforms the classes loaded while weaving that a rule may concern. Sampler thread. */
+    private void weaveDeferred() {
+        Transformer transformer = installed;
+        if (transformer == null || deferred.isEmpty()) {
+            return;
+        }
+        List<Class<?>> concerned = new ArrayList<>();
+        java.lang.ref.WeakReference<Class<?>> next;
+        while ((next = deferred.poll()) != null) {
+            deferredCount.decrementAndGet();
+            Class<?> type = next.get();
+            if (type != null && transformer.mayConcern(type)) {
+                concerned.add(type);
+            }
+        }
+        transformer.retransform(concerned);
+    }
+
     /**
      * Watches which timers weave something: {@code firstWoven} hears each timer's first woven
      * method (its series start then), and the returned source says once, on a sampler pass, when
@@ -65,7 +106,31 @@ public final class Weaver {
      */
     public SampleSource watchCoverage(List<TimerConfig> timers, IntConsumer firstWoven) {
         coverage = new TimerCoverage(timers, firstWoven);
-        return coverage;
+        TimerCoverage watched = coverage;
+        SampleTask deferredWeaving = new SampleTask() {
+            @Override
+            public String name() {
+                return "weaver";
+            }
+
+            @Override
+            public void run(SampleTask.Errors errors) {
+                weaveDeferred();
+            }
+        };
+        return new SampleSource() {
+            @Override
+            public void register(io.prometheus.metrics.model.registry.PrometheusRegistry registry) {
+                watched.register(registry);
+            }
+
+            @Override
+            public List<SampleTask> tasks() {
+                List<SampleTask> tasks = new ArrayList<>(watched.tasks());
+                tasks.add(deferredWeaving);
+                return tasks;
+            }
+        };
     }
 
     /**
@@ -80,9 +145,18 @@ public final class Weaver {
         if (coverage == null) {
             coverage = new TimerCoverage(config.timers(), timer -> { });
         }
+        for (TimerConfig timer : config.timers()) {
+            String name = timer.type().name().text();
+            if (!timer.type().subtypes() && (name.startsWith("java.") || name.startsWith("jdk.")
+                    || name.startsWith("sun.") || name.startsWith("com.sun."))) {
+                AgentLog.warn(TIMER_KEY + timer.operation() + ": " + name + " is a JDK class, and the agent never"
+                        + " weaves the JDK's own classes; nothing is timed for it (name a class of the service)");
+            }
+        }
         Transformer transformer = new Transformer(config, poolClasses, instrumentation);
         instrumentation.addTransformer(transformer, true);
         transformer.retransformLoaded();
+        installed = transformer;
         return transformer;
     }
 
@@ -173,8 +247,8 @@ public final class Weaver {
         private final Set<String> jdkTypes = new HashSet<>();
         /** Binary names of the classes woven by name: pool types, failure types, Kotlin's, queue holders. */
         private final Set<String> named = new HashSet<>();
-        private final SuperTypes superTypes = new SuperTypes();
         private final ThreadLocal<boolean[]> busy = ThreadLocal.withInitial(() -> new boolean[1]);
+        private final SuperTypes superTypes = new SuperTypes(Weaver.this::loadedWhileWeaving);
 
         Transformer(PulseConfig config, List<String> poolClasses, Instrumentation instrumentation) {
             this.instrumentation = instrumentation;
@@ -350,7 +424,8 @@ public final class Weaver {
                     }
                 }
             }
-            for (TimerInstrumentation timer : timers) {
+            // The JDK's classes are never timed, also those woven for pools and failures.
+            for (TimerInstrumentation timer : shape.name.startsWith("java/") ? List.<TimerInstrumentation>of() : timers) {
                 if (timer.mayMatchName(binaryName) && timer.typeMatches(shape, loader, superTypes)) {
                     weaveTimer(timer, shape, woven);
                 }
@@ -408,7 +483,7 @@ public final class Weaver {
                     }
                     if (ClassLoader.class.isAssignableFrom(type)) {
                         loaders.add(type);
-                    } else if (mayConcern(type)) {
+                    } else if (concernsByName(type)) {
                         others.add(type);
                     }
                 } catch (Throwable unreadable) {
@@ -419,7 +494,17 @@ public final class Weaver {
             retransform(others);
         }
 
-        private boolean mayConcern(Class<?> type) {
+        boolean mayConcern(Class<?> type) {
+            if (!mayWeave(type.getName().replace('.', '/')) || !instrumentation.isModifiableClass(type)) {
+                return false;
+            }
+            if (ClassLoader.class.isAssignableFrom(type)) {
+                return true;
+            }
+            return concernsByName(type);
+        }
+
+        private boolean concernsByName(Class<?> type) {
             String name = type.getName();
             if (named.contains(name)) {
                 return true;
@@ -454,7 +539,7 @@ public final class Weaver {
         }
 
         /** All at once; if the JVM refuses the batch, one by one, so one class's failure spares the rest. */
-        private void retransform(List<Class<?>> types) {
+        void retransform(List<Class<?>> types) {
             if (types.isEmpty()) {
                 return;
             }
