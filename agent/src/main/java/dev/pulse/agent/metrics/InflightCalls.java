@@ -1,7 +1,6 @@
 package dev.pulse.agent.metrics;
 
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -44,7 +43,13 @@ final class InflightCalls {
     private static final int DISPLACED = 0;
 
     private final AtomicLongArray cells = new AtomicLongArray((SLOTS + 1) * STRIDE);
-    private final AtomicReferenceArray<Thread> threads = new AtomicReferenceArray<>((SLOTS + 1) * REF_STRIDE);
+    /**
+     * Each slot's thread, written with plain stores: entering writes it after claiming the slot
+     * with no method call between, so a StackOverflowError (thrown only on entering a method) can
+     * never leave a slot claimed with no token to release it. A slot's thread is read by its own
+     * thread (re-entry) and, for stacks, by the sampler, which may see null for a moment.
+     */
+    private final Thread[] threads = new Thread[(SLOTS + 1) * REF_STRIDE];
     private final LongAdder untracked = new LongAdder();
     private volatile long untrackedLastSuccess;
 
@@ -63,20 +68,27 @@ final class InflightCalls {
         Thread thread = Thread.currentThread();
         @SuppressWarnings("deprecation") // Thread.threadId() is Java 19+; any spread of starting slots will do
         int hint = (int) thread.getId() & SLOT_MASK;
-        if (threads.get(ref(hint)) == thread || (cells.get(DISPLACED) != 0 && holdsSlot(thread))) {
+        if (threads[ref(hint)] == thread || (cells.get(DISPLACED) != 0 && holdsSlot(thread))) {
             return NESTED_TOKEN;
         }
         long start = now == FREE ? 1 : now;
         for (int probe = 0; probe < SLOTS; probe++) {
             int slot = (hint + probe) & SLOT_MASK;
             int cell = cell(slot);
-            if (cells.get(cell) == FREE && cells.compareAndSet(cell, FREE, start)) {
-                threads.lazySet(ref(slot), thread);
-                if (probe == 0) {
-                    return (now & START_MASK) | (slot + 1);
-                }
+            if (cells.get(cell) != FREE) {
+                continue;
+            }
+            if (probe != 0) {
+                // Counted before the claim, undone if it fails: nothing is called once a slot is held.
                 cells.getAndIncrement(DISPLACED);
-                return (now & START_MASK) | DISPLACED_FLAG | (slot + 1);
+            }
+            if (cells.compareAndSet(cell, FREE, start)) {
+                threads[(slot + 1) * REF_STRIDE] = thread; // ref(slot), inline: no call here
+                return probe == 0 ? (now & START_MASK) | (slot + 1)
+                        : (now & START_MASK) | DISPLACED_FLAG | (slot + 1);
+            }
+            if (probe != 0) {
+                cells.getAndDecrement(DISPLACED);
             }
         }
         // Without a slot the thread cannot be found, so calls nested in this one count on their own.
@@ -87,7 +99,7 @@ final class InflightCalls {
     /** True if {@code thread} holds any slot: a call of this operation runs on it now. */
     private boolean holdsSlot(Thread thread) {
         for (int slot = 0; slot < SLOTS; slot++) {
-            if (threads.get(ref(slot)) == thread) {
+            if (threads[ref(slot)] == thread) {
                 return true;
             }
         }
@@ -130,7 +142,8 @@ final class InflightCalls {
         if (returnedNormally) {
             cells.lazySet(cell + 1, end);
         }
-        threads.lazySet(ref(slot), null);
+        threads[ref(slot)] = null;
+        // The release store publishes the cleared thread with the free slot.
         cells.lazySet(cell, FREE);
         if ((token & DISPLACED_FLAG) != 0) {
             cells.getAndDecrement(DISPLACED);
@@ -145,7 +158,7 @@ final class InflightCalls {
     void suspended(long token) {
         int tag = (int) (token & TAG_MASK);
         if (tag != UNTRACKED && tag != NOT_ENTERED) {
-            threads.lazySet(ref(tag - 1), null);
+            threads[ref(tag - 1)] = null;
         }
     }
 
@@ -153,7 +166,7 @@ final class InflightCalls {
     void resumed(long token) {
         int tag = (int) (token & TAG_MASK);
         if (tag != UNTRACKED && tag != NOT_ENTERED) {
-            threads.lazySet(ref(tag - 1), Thread.currentThread());
+            threads[ref(tag - 1)] = Thread.currentThread();
         }
     }
 
@@ -207,7 +220,7 @@ final class InflightCalls {
         if (start == FREE) {
             return null;
         }
-        Thread thread = threads.get(ref(slot));
+        Thread thread = threads[ref(slot)];
         if (cells.get(cell) != start) {
             return null;
         }
