@@ -7,8 +7,10 @@ import dev.pulse.agent.config.QueueConfig;
 import dev.pulse.agent.config.TimerConfig;
 import dev.pulse.agent.sample.SampleSource;
 import dev.pulse.agent.sample.SampleTask;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.lang.ref.WeakReference;
 import java.security.ProtectionDomain;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -17,9 +19,12 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 import net.bytebuddy.jar.asm.ClassReader;
@@ -62,9 +67,8 @@ public final class Weaver {
 
     /** At most this many classes wait for their deferred weaving; more are left as they are, with one line. */
     static final int MAX_DEFERRED = 4096;
-    private final java.util.Queue<java.lang.ref.WeakReference<Class<?>>> deferred =
-            new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final java.util.concurrent.atomic.AtomicInteger deferredCount = new java.util.concurrent.atomic.AtomicInteger();
+    private final Queue<WeakReference<Class<?>>> deferred = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger deferredCount = new AtomicInteger();
     private volatile Transformer installed;
 
     /** A class loaded during a transformation by the weaving itself: it is woven at the next sampler pass. */
@@ -77,7 +81,7 @@ public final class Weaver {
             }
             return;
         }
-        deferred.add(new java.lang.ref.WeakReference<>(type));
+        deferred.add(new WeakReference<>(type));
     }
 
     /** Retransforms the classes loaded while weaving that a rule may concern. Sampler thread. */
@@ -87,7 +91,7 @@ public final class Weaver {
             return;
         }
         List<Class<?>> concerned = new ArrayList<>();
-        java.lang.ref.WeakReference<Class<?>> next;
+        WeakReference<Class<?>> next;
         while ((next = deferred.poll()) != null) {
             deferredCount.decrementAndGet();
             Class<?> type = next.get();
@@ -120,7 +124,7 @@ public final class Weaver {
         };
         return new SampleSource() {
             @Override
-            public void register(io.prometheus.metrics.model.registry.PrometheusRegistry registry) {
+            public void register(PrometheusRegistry registry) {
                 watched.register(registry);
             }
 
