@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
@@ -71,11 +72,27 @@ public final class Weaver {
     private final AtomicInteger deferredCount = new AtomicInteger();
     private volatile Transformer installed;
 
+    /**
+     * Each class handed to {@link #loadedWhileWeaving}, once: the type pool asks for an in-memory
+     * super type again for every subclass it reads, and such a type, if it was loaded long before,
+     * needs no weaving at all; it is retransformed at most once.
+     */
+    private final ClassValue<AtomicBoolean> deferredOnce = new ClassValue<>() {
+        @Override
+        protected AtomicBoolean computeValue(Class<?> type) {
+            return new AtomicBoolean();
+        }
+    };
+    private final AtomicBoolean deferredOverflowSaid = new AtomicBoolean();
+
     /** A class loaded during a transformation by the weaving itself: it is woven at the next sampler pass. */
     private void loadedWhileWeaving(Class<?> type) {
+        if (!deferredOnce.get(type).compareAndSet(false, true)) {
+            return;
+        }
         if (deferredCount.incrementAndGet() > MAX_DEFERRED) {
             deferredCount.decrementAndGet();
-            if (tooLargeNamed.add("deferred")) {
+            if (deferredOverflowSaid.compareAndSet(false, true)) {
                 AgentLog.warn("more than " + MAX_DEFERRED + " classes loaded while weaving wait to be woven; "
                         + type.getName() + " and later ones are left as they are");
             }
