@@ -300,6 +300,30 @@ public final class PerfReport {
         Path out = work.resolve("time.txt");
         List<String> full = new ArrayList<>(List.of(TIME.toString(), "-o", out.toString(), "-f", "%U %S %M"));
         full.addAll(command);
+        long wall = runToExit(full, command).wallNanos;
+        String[] fields = Files.readString(out).trim().split("\\s+");
+        long cpu = Math.round((Double.parseDouble(fields[0]) + Double.parseDouble(fields[1])) * 1e9);
+        return new long[] {wall, cpu, Long.parseLong(fields[2])};
+    }
+
+    /** One process run to its exit: its wall time and standard error. */
+    private static final class Exited {
+        final long wallNanos;
+        final String stderr;
+
+        Exited(long wallNanos, String stderr) {
+            this.wallNanos = wallNanos;
+            this.stderr = stderr;
+        }
+    }
+
+    /**
+     * Runs {@code full} (which is {@code command}, perhaps under GNU time) to its exit, its
+     * standard output discarded, without the environment's PULSE_* and JAVA_TOOL_OPTIONS.
+     *
+     * @throws IllegalStateException if it runs over a minute or exits with a code other than 0
+     */
+    private static Exited runToExit(List<String> full, List<String> command) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(full).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         builder.environment().keySet().removeIf(name -> name.startsWith("PULSE_") || name.startsWith("JAVA_TOOL"));
         long start = System.nanoTime();
@@ -313,9 +337,7 @@ public final class PerfReport {
         if (process.exitValue() != 0) {
             throw new IllegalStateException("exit " + process.exitValue() + ": " + command + "\n" + stderr);
         }
-        String[] fields = Files.readString(out).trim().split("\\s+");
-        long cpu = Math.round((Double.parseDouble(fields[0]) + Double.parseDouble(fields[1])) * 1e9);
-        return new long[] {wall, cpu, Long.parseLong(fields[2])};
+        return new Exited(wall, stderr);
     }
 
     private static String loadAverage() {
@@ -387,26 +409,14 @@ public final class PerfReport {
             full.addAll(List.of(TIME.toString(), "-v"));
         }
         full.addAll(command);
-        ProcessBuilder builder = new ProcessBuilder(full).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        builder.environment().keySet().removeIf(name -> name.startsWith("PULSE_") || name.startsWith("JAVA_TOOL"));
-        long start = System.nanoTime();
-        Process process = builder.start();
-        String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IllegalStateException("did not exit: " + command);
-        }
-        long wall = System.nanoTime() - start;
-        if (process.exitValue() != 0) {
-            throw new IllegalStateException("exit " + process.exitValue() + ": " + command + "\n" + stderr);
-        }
+        Exited exited = runToExit(full, command);
         long rss = 0;
-        for (String line : stderr.split("\n")) {
+        for (String line : exited.stderr.split("\n")) {
             if (line.contains("Maximum resident set size")) {
                 rss = Long.parseLong(line.substring(line.lastIndexOf(':') + 1).trim());
             }
         }
-        return new long[] {wall, rss};
+        return new long[] {exited.wallNanos, rss};
     }
 
     /** /metrics of about 400 series against /-/healthy of the same server: the HTTP round trip. */
