@@ -73,20 +73,10 @@ final class HookedMethod extends MethodVisitor {
         this.returnType = Type.getReturnType(descriptor);
         this.base = base;
         this.initialLocals = initialLocals();
-        boolean keeps = false;
-        if (hook.exitArgs != null && hook.enterArgs != null) {
-            for (MethodHook.Arg arg : hook.exitArgs) {
-                keeps |= arg.source == MethodHook.Source.ARGUMENT && arg.value < 0;
-            }
-        }
-        this.keepsLastArgument = keeps;
-        boolean keepThis = false;
-        if (hook.exitArgs != null && hook.enterArgs != null && hook.onThrowable) {
-            for (MethodHook.Arg arg : hook.exitArgs) {
-                keepThis |= arg.source == MethodHook.Source.THIS;
-            }
-        }
-        this.keepsThis = keepThis && !isStatic;
+        // Only a hook with an entry can keep values, and only one with a handler over the body needs this kept.
+        this.keepsLastArgument = hook.enterArgs != null && hook.exitReadsLastArgument();
+        this.keepsThis = hook.enterArgs != null && hook.onThrowable && !isStatic
+                && hook.exitReads(MethodHook.Source.THIS);
     }
 
     private int keptArgumentSlot() {
@@ -97,7 +87,7 @@ final class HookedMethod extends MethodVisitor {
         return base + hook.stateSize() + (keepsLastArgument ? 1 : 0);
     }
 
-    /** Slots of the state: the entry's result, then the kept argument. */
+    /** Slots of the state: the entry's result, then the kept argument, then the kept {@code this}. */
     private int stateSize() {
         return hook.stateSize() + (keepsLastArgument ? 1 : 0) + (keepsThis ? 1 : 0);
     }

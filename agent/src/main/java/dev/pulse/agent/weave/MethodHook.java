@@ -141,12 +141,28 @@ final class MethodHook {
      * stack map frames of its own handlers, where this one's exit is woven too.
      */
     boolean exitReadsMethodLocals() {
-        if (exitArgs == null) {
-            return false;
+        return exitReads(Source.THIS) || exitReads(Source.THIS_FIELD) || exitReads(Source.ARGUMENT);
+    }
+
+    /** True when one of the exit's arguments is {@code source} (for ARGUMENT, any argument). */
+    boolean exitReads(Source source) {
+        if (exitArgs != null) {
+            for (Arg arg : exitArgs) {
+                if (arg.source == source) {
+                    return true;
+                }
+            }
         }
-        for (Arg arg : exitArgs) {
-            if (arg.source == Source.THIS || arg.source == Source.THIS_FIELD || arg.source == Source.ARGUMENT) {
-                return true;
+        return false;
+    }
+
+    /** True when the exit reads the woven method's last argument. */
+    boolean exitReadsLastArgument() {
+        if (exitArgs != null) {
+            for (Arg arg : exitArgs) {
+                if (arg.source == Source.ARGUMENT && arg.value < 0) {
+                    return true;
+                }
             }
         }
         return false;
